@@ -1,0 +1,217 @@
+#include "chain/genesis.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "chain/limits.h"
+#include "codec/writer.h"
+#include "util/checked.h"
+#include "util/hex.h"
+
+namespace telco::chain {
+namespace {
+
+using Json = nlohmann::json;
+
+[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("genesis: " + what); }
+
+// Amounts are accepted as JSON numbers or decimal strings of base units (uTEL); strings are
+// what we write, because JavaScript clients lose precision above 2^53.
+std::uint64_t get_u64(const Json& j, const char* field) {
+  if (!j.contains(field)) fail(std::string("missing field '") + field + "'");
+  const Json& v = j[field];
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    if (s.empty() || s.size() > 20 || s.find_first_not_of("0123456789") != std::string::npos) {
+      fail(std::string("field '") + field + "' is not a non-negative integer");
+    }
+    try {
+      return std::stoull(s);
+    } catch (const std::exception&) {
+      fail(std::string("field '") + field + "' does not fit in 64 bits");
+    }
+  }
+  fail(std::string("field '") + field + "' must be a non-negative integer");
+}
+
+std::uint32_t get_u32(const Json& j, const char* field, std::uint32_t fallback) {
+  if (!j.contains(field)) return fallback;
+  const std::uint64_t v = get_u64(j, field);
+  if (v > 0xffffffffu) fail(std::string("field '") + field + "' exceeds 2^32-1");
+  return static_cast<std::uint32_t>(v);
+}
+
+const std::set<std::string> kTopFields = {"chain_id", "genesis_time_ms", "params", "validators", "accounts"};
+const std::set<std::string> kParamFields = {"min_fee", "max_tx_bytes", "max_block_txs", "max_block_bytes",
+                                            "max_pending_per_sender"};
+
+void reject_unknown(const Json& j, const std::set<std::string>& known, const std::string& where) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!known.count(it.key())) fail("unknown field '" + it.key() + "' in " + where);
+  }
+}
+
+ChainParams parse_params(const Json& j) {
+  ChainParams p;
+  if (!j.is_object()) fail("'params' must be an object");
+  reject_unknown(j, kParamFields, "params");
+  if (j.contains("min_fee")) p.min_fee = get_u64(j, "min_fee");
+  p.max_tx_bytes = get_u32(j, "max_tx_bytes", p.max_tx_bytes);
+  p.max_block_txs = get_u32(j, "max_block_txs", p.max_block_txs);
+  p.max_block_bytes = get_u32(j, "max_block_bytes", p.max_block_bytes);
+  p.max_pending_per_sender = get_u32(j, "max_pending_per_sender", p.max_pending_per_sender);
+  return p;
+}
+
+}  // namespace
+
+std::uint64_t Genesis::total_supply() const {
+  std::uint64_t total = 0;
+  for (const GenesisAccount& a : accounts) {
+    if (!checked_add(total, a.balance, &total)) fail("total supply exceeds 2^64-1 uTEL");
+  }
+  return total;
+}
+
+crypto::Hash32 validators_hash(const std::vector<GenesisValidator>& validators) {
+  codec::Writer w;
+  w.string("telco/validators/v1");
+  w.count(validators.size());
+  for (const GenesisValidator& v : validators) {
+    w.fixed(v.public_key);
+    w.u64(v.power);
+  }
+  return crypto::blake2b_256(w.data());
+}
+
+crypto::Hash32 Genesis::validators_hash() const { return chain::validators_hash(validators); }
+
+crypto::Hash32 Genesis::hash() const {
+  codec::Writer w;
+  w.string("telco/genesis/v1");
+  w.string(chain_id);
+  w.u64(genesis_time_ms);
+  w.u64(params.min_fee);
+  w.u32(params.max_tx_bytes);
+  w.u32(params.max_block_txs);
+  w.u32(params.max_block_bytes);
+  w.u32(params.max_pending_per_sender);
+  w.count(validators.size());
+  for (const GenesisValidator& v : validators) {
+    w.string(v.name);
+    w.fixed(v.public_key);
+    w.u64(v.power);
+  }
+  w.count(accounts.size());
+  for (const GenesisAccount& a : accounts) {
+    w.fixed(a.address.bytes);
+    w.u64(a.balance);
+  }
+  return crypto::blake2b_256(w.data());
+}
+
+void validate(const Genesis& g) {
+  if (g.chain_id.empty() || g.chain_id.size() > kChainIdBytesMax) {
+    fail("chain_id must be 1.." + std::to_string(kChainIdBytesMax) + " characters");
+  }
+  for (char c : g.chain_id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
+      fail("chain_id may only contain letters, digits, '-', '_' and '.'");
+    }
+  }
+  const ChainParams& p = g.params;
+  if (p.max_tx_bytes < 256 || p.max_tx_bytes > kTxBytesMax) fail("params.max_tx_bytes out of range [256, 65536]");
+  if (p.max_block_txs == 0 || p.max_block_txs > kBlockTxsMax) fail("params.max_block_txs out of range [1, 100000]");
+  if (p.max_block_bytes < p.max_tx_bytes || p.max_block_bytes > kBlockBytesMax) {
+    fail("params.max_block_bytes must be between max_tx_bytes and 16 MiB");
+  }
+  if (p.max_pending_per_sender == 0) fail("params.max_pending_per_sender must be positive");
+  if (g.validators.empty() || g.validators.size() > kValidatorsMax) fail("there must be 1..1000 validators");
+  std::set<crypto::PublicKey> keys;
+  std::uint64_t power = 0;
+  for (const GenesisValidator& v : g.validators) {
+    if (v.name.size() > kValidatorNameBytesMax) fail("validator name longer than 64 bytes");
+    if (v.power == 0) fail("validator '" + v.name + "' has zero power");
+    if (!keys.insert(v.public_key).second) fail("validator key listed twice");
+    if (!checked_add(power, v.power, &power) || power > (std::uint64_t{1} << 60)) fail("total voting power too large");
+  }
+  std::set<crypto::Address> seen;
+  for (const GenesisAccount& a : g.accounts) {
+    if (!seen.insert(a.address).second) fail("account " + a.address.to_string() + " listed twice");
+  }
+  (void)g.total_supply();
+}
+
+Genesis parse_genesis_json(std::string_view text) {
+  const Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) fail("not valid JSON");
+  if (!j.is_object()) fail("top level must be an object");
+  reject_unknown(j, kTopFields, "genesis");
+  Genesis g;
+  if (!j.contains("chain_id") || !j["chain_id"].is_string()) fail("missing string field 'chain_id'");
+  g.chain_id = j["chain_id"].get<std::string>();
+  g.genesis_time_ms = get_u64(j, "genesis_time_ms");
+  if (j.contains("params")) g.params = parse_params(j["params"]);
+  if (!j.contains("validators") || !j["validators"].is_array()) fail("missing array 'validators'");
+  for (const Json& v : j["validators"]) {
+    if (!v.is_object()) fail("each validator must be an object");
+    reject_unknown(v, {"name", "public_key", "power"}, "validator");
+    GenesisValidator gv;
+    gv.name = v.value("name", "");
+    auto pk = v.contains("public_key") && v["public_key"].is_string()
+                  ? crypto::public_key_from_hex(v["public_key"].get<std::string>())
+                  : std::nullopt;
+    if (!pk) fail("validator '" + gv.name + "' needs a 64-hex-digit public_key");
+    gv.public_key = *pk;
+    gv.power = get_u64(v, "power");
+    g.validators.push_back(gv);
+  }
+  if (j.contains("accounts")) {
+    if (!j["accounts"].is_array()) fail("'accounts' must be an array");
+    for (const Json& a : j["accounts"]) {
+      if (!a.is_object()) fail("each account must be an object");
+      reject_unknown(a, {"address", "balance"}, "account");
+      auto addr = a.contains("address") && a["address"].is_string()
+                      ? crypto::Address::parse(a["address"].get<std::string>())
+                      : std::nullopt;
+      if (!addr) fail("account needs a valid 'address' (tc1...)");
+      g.accounts.push_back({*addr, get_u64(a, "balance")});
+    }
+  }
+  validate(g);
+  return g;
+}
+
+Genesis load_genesis(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("genesis: cannot open " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_genesis_json(ss.str());
+}
+
+std::string genesis_to_json(const Genesis& g) {
+  Json j;
+  j["chain_id"] = g.chain_id;
+  j["genesis_time_ms"] = g.genesis_time_ms;
+  j["params"] = {{"min_fee", std::to_string(g.params.min_fee)},
+                 {"max_tx_bytes", g.params.max_tx_bytes},
+                 {"max_block_txs", g.params.max_block_txs},
+                 {"max_block_bytes", g.params.max_block_bytes},
+                 {"max_pending_per_sender", g.params.max_pending_per_sender}};
+  j["validators"] = Json::array();
+  for (const GenesisValidator& v : g.validators) {
+    j["validators"].push_back({{"name", v.name}, {"public_key", to_hex(v.public_key)}, {"power", v.power}});
+  }
+  j["accounts"] = Json::array();
+  for (const GenesisAccount& a : g.accounts) {
+    j["accounts"].push_back({{"address", a.address.to_string()}, {"balance", std::to_string(a.balance)}});
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace telco::chain

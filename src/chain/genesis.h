@@ -1,0 +1,60 @@
+// The genesis file: the chain's identity, its first validator set, initial balances and
+// parameters. Read from JSON (the only JSON the core reads), validated with a sentence per
+// problem, and hashed canonically so nodes can refuse peers of another genesis.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "crypto/address.h"
+#include "crypto/hash.h"
+
+namespace telco::chain {
+
+struct ChainParams {
+  std::uint64_t min_fee = 1'000;  // uTEL per transaction (0.001 TEL)
+  std::uint32_t max_tx_bytes = 4 * 1024;
+  std::uint32_t max_block_txs = 10'000;
+  std::uint32_t max_block_bytes = 4 * 1024 * 1024;
+  std::uint32_t max_pending_per_sender = 1'000;
+  bool operator==(const ChainParams&) const = default;
+};
+
+struct GenesisValidator {
+  std::string name;
+  crypto::PublicKey public_key{};
+  std::uint64_t power = 1;
+  bool operator==(const GenesisValidator&) const = default;
+};
+
+struct GenesisAccount {
+  crypto::Address address;
+  std::uint64_t balance = 0;
+  bool operator==(const GenesisAccount&) const = default;
+};
+
+struct Genesis {
+  std::string chain_id;
+  std::uint64_t genesis_time_ms = 0;
+  ChainParams params;
+  std::vector<GenesisValidator> validators;
+  std::vector<GenesisAccount> accounts;
+
+  std::uint64_t total_supply() const;  // sum of balances; validate() checks it fits in u64
+  crypto::Hash32 hash() const;
+  crypto::Hash32 validators_hash() const;
+  bool operator==(const Genesis&) const = default;
+};
+
+// Throws std::invalid_argument with a sentence naming the first problem found.
+Genesis parse_genesis_json(std::string_view text);
+Genesis load_genesis(const std::filesystem::path& path);
+std::string genesis_to_json(const Genesis& g);
+// Checks every rule parse applies (bounds, duplicates, supply overflow); throws as parse does.
+void validate(const Genesis& g);
+
+crypto::Hash32 validators_hash(const std::vector<GenesisValidator>& validators);
+
+}  // namespace telco::chain

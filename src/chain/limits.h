@@ -1,0 +1,17 @@
+// Protocol-wide hard bounds. Genesis parameters may be tighter, never looser; every decoder
+// enforces these before allocating.
+#pragma once
+
+#include <cstddef>
+
+namespace telco::chain {
+
+inline constexpr std::size_t kChainIdBytesMax = 50;
+inline constexpr std::size_t kTxBytesMax = 64 * 1024;
+inline constexpr std::size_t kPayloadBytesMax = kTxBytesMax;
+inline constexpr std::size_t kBlockTxsMax = 100'000;
+inline constexpr std::size_t kBlockBytesMax = 16 * 1024 * 1024;
+inline constexpr std::size_t kValidatorsMax = 1'000;
+inline constexpr std::size_t kValidatorNameBytesMax = 64;
+
+}  // namespace telco::chain

@@ -1,0 +1,64 @@
+// Stable result codes for every transaction outcome, in fixed ranges (after rippled's TER).
+// A published number never changes meaning; new codes take unused numbers in their range.
+//
+//   0         success
+//   100..199  malformed: the transaction itself is invalid. It is never admitted and never
+//             appears in a block. The submitter (or a gossiping peer) is at fault.
+//   200..299  rejected against current state: replay, nonce gap, fee it cannot pay,
+//             duplicate. Never in a block; a later state may accept a corrected transaction.
+//   300..399  failed in a block: the transaction was included, its fee charged and its
+//             nonce consumed, but its payload had no effect (insufficient funds, overflow).
+//   400..499  local: this node could not take it (mempool full, shutting down). Not the
+//             submitter's fault; retry later or elsewhere.
+//
+// Module-specific codes take blocks of these ranges, listed in docs/PROTOCOL.md.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace telco::chain {
+
+enum class ResultCode : std::uint16_t {
+  kOk = 0,
+
+  kMalformedEncoding = 100,
+  kBadSignature = 101,
+  kWrongChainId = 102,
+  kUnknownPayloadType = 103,
+  kTxTooLarge = 104,
+  kFeeBelowMinimum = 105,
+  kMalformedPayload = 106,
+  kZeroAmount = 107,
+  kUnsupportedVersion = 108,
+
+  kNonceTooLow = 200,
+  kNonceTooHigh = 201,
+  kCannotPayFee = 202,
+  kDuplicate = 203,
+  kSenderQueueFull = 204,
+
+  kInsufficientFunds = 300,
+  kBalanceOverflow = 301,
+
+  kMempoolFull = 400,
+  kShuttingDown = 401,
+  kInternal = 499,
+};
+
+enum class ResultClass : std::uint8_t { kSuccess, kMalformed, kRejected, kFailedInBlock, kLocal };
+
+constexpr ResultClass classify(ResultCode c) {
+  const auto n = static_cast<std::uint16_t>(c);
+  if (n == 0) return ResultClass::kSuccess;
+  if (n < 200) return ResultClass::kMalformed;
+  if (n < 300) return ResultClass::kRejected;
+  if (n < 400) return ResultClass::kFailedInBlock;
+  return ResultClass::kLocal;
+}
+
+// The stable machine name (e.g. "insufficient_funds") and a sentence for people.
+std::string_view result_name(ResultCode c);
+std::string_view result_message(ResultCode c);
+
+}  // namespace telco::chain
