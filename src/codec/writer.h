@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "util/bytes.h"
@@ -25,7 +26,12 @@ class Writer {
   void u32(std::uint32_t v) { put_le(v, 4); }
   void u64(std::uint64_t v) { put_le(v, 8); }
   void boolean(bool v) { u8(v ? 1 : 0); }
-  void fixed(ByteView v) { out_.insert(out_.end(), v.begin(), v.end()); }
+  void fixed(ByteView v) {
+    if (v.empty()) return;
+    const std::size_t n = out_.size();
+    out_.resize(n + v.size());
+    std::memcpy(out_.data() + n, v.data(), v.size());
+  }
   template <std::size_t N>
   void fixed(const std::array<std::uint8_t, N>& v) {
     fixed(ByteView(v.data(), N));

@@ -1,6 +1,7 @@
 // Byte containers shared by every layer.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,6 +16,15 @@ using ByteView = std::span<const std::uint8_t>;
 inline ByteView as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
+
+// Orders byte strings lexicographically (unsigned), and lets sorted containers keyed by Bytes
+// be searched with a ByteView without copying.
+struct BytesLess {
+  using is_transparent = void;
+  bool operator()(ByteView a, ByteView b) const {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+  }
+};
 
 inline std::string to_string(ByteView b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};

@@ -1,0 +1,101 @@
+// What the API layer needs from the node, and nothing more. node/ implements it over the
+// real mempool, store and block producer; api/ never includes node/ (arrows point down).
+// Every method is safe to call from any API thread concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chain/block.h"
+#include "chain/genesis.h"
+
+namespace telco::api {
+
+struct ChainHead {
+  std::uint64_t height = 0;  // 0 = no block yet (genesis state only)
+  crypto::Hash32 hash{};
+  std::uint64_t time_ms = 0;
+  crypto::Hash32 state_root{};
+};
+
+struct SubmitResult {
+  crypto::Hash32 hash{};
+  chain::ResultCode code = chain::ResultCode::kOk;  // kOk = admitted to the mempool
+};
+
+struct TxLocation {
+  std::uint64_t height = 0;
+  std::uint32_t index = 0;
+};
+
+enum class TxState { kUnknown, kPending, kFinalized, kRejected };
+
+struct TxStatus {
+  TxState state = TxState::kUnknown;
+  std::optional<chain::Transaction> tx;       // pending or finalized
+  std::optional<TxLocation> location;         // finalized
+  std::optional<chain::Receipt> receipt;      // finalized
+  std::optional<crypto::Hash32> block_hash;   // finalized
+  std::uint64_t block_time_ms = 0;            // finalized
+  chain::ResultCode rejection = chain::ResultCode::kOk;  // rejected (recently, by this node)
+};
+
+struct BlockData {
+  chain::Block block;
+  crypto::Hash32 hash{};
+  std::vector<chain::Receipt> receipts;  // one per transaction, same order
+  chain::Commit commit;
+};
+
+struct AccountInfo {
+  std::uint64_t balance = 0;
+  std::uint64_t nonce = 0;          // committed: the nonce the next block expects
+  std::uint64_t pending_nonce = 0;  // the nonce a new transaction should use (counts the mempool)
+  std::uint32_t pending_txs = 0;
+};
+
+struct MempoolStats {
+  std::uint64_t txs = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t txs_max = 0;
+  std::uint64_t bytes_max = 0;
+};
+
+// Sent to subscribers once per committed block, after it is durable.
+struct BlockEvent {
+  std::shared_ptr<const BlockData> data;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual const chain::Genesis& genesis() const = 0;
+  virtual crypto::Hash32 genesis_hash() const = 0;
+  virtual ChainHead head() const = 0;
+  virtual MempoolStats mempool_stats() const = 0;
+
+  // Admits transactions (signature checked on the node's worker pool); blocks the calling
+  // thread until every one has a verdict. Order of results = order of txs.
+  virtual std::vector<SubmitResult> submit(std::vector<chain::Transaction> txs) = 0;
+
+  virtual TxStatus tx_status(const crypto::Hash32& hash) const = 0;
+  virtual std::optional<BlockData> block_at(std::uint64_t height) const = 0;
+  virtual std::optional<std::uint64_t> height_of(const crypto::Hash32& block_hash) const = 0;
+  virtual AccountInfo account(const crypto::Address& address) const = 0;
+  // Newest first; transactions the address sent or received, up to `limit`, strictly
+  // below `before_height` if given.
+  virtual std::vector<std::pair<TxLocation, crypto::Hash32>> account_txs(
+      const crypto::Address& address, std::size_t limit, std::optional<std::uint64_t> before_height) const = 0;
+
+  // Registers a callback run (on the committing thread, so it must be quick and must not
+  // block) for every block committed from now on. Returns an id for unsubscribe.
+  virtual std::uint64_t subscribe(std::function<void(const BlockEvent&)> on_block) = 0;
+  virtual void unsubscribe(std::uint64_t id) = 0;
+};
+
+}  // namespace telco::api
