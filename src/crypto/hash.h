@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,14 @@ class Hasher {
 };
 
 std::string to_hex(const Hash32& h);
+
+// For unordered containers keyed by a hash: its first 8 bytes are already uniform.
+struct Hash32Hasher {
+  std::size_t operator()(const Hash32& h) const noexcept {
+    std::size_t v;
+    std::memcpy(&v, h.data(), sizeof(v));
+    return v;
+  }
+};
 
 }  // namespace telco::crypto

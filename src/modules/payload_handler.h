@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <vector>
 
 #include "chain/result_code.h"
 #include "chain/transaction.h"
@@ -33,6 +34,9 @@ class PayloadHandler {
   // The most the payload can debit from the sender beyond the fee; the mempool refuses a
   // transaction whose sender cannot cover fee + this. Only called after check() succeeded.
   virtual std::uint64_t max_spend(const chain::Payload& payload) const = 0;
+  // Accounts other than the sender that the payload concerns (a transfer's recipient), for
+  // the per-account history index. Only called after check() succeeded.
+  virtual std::vector<crypto::Address> counterparties(const chain::Payload& payload) const = 0;
   // Deterministic state transition. On a non-ok code exec rolls back the handler's writes.
   virtual chain::ResultCode apply(TxContext& ctx, const chain::Payload& payload) const = 0;
 

@@ -41,6 +41,12 @@ std::uint64_t TransferHandler::max_spend(const chain::Payload& payload) const {
   return t ? t->amount : 0;
 }
 
+std::vector<crypto::Address> TransferHandler::counterparties(const chain::Payload& payload) const {
+  auto t = Transfer::decode(payload);
+  if (!t) return {};
+  return {t->to};
+}
+
 chain::ResultCode TransferHandler::apply(TxContext& ctx, const chain::Payload& payload) const {
   auto t = Transfer::decode(payload);
   if (!t) return chain::ResultCode::kMalformedPayload;

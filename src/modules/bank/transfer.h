@@ -27,6 +27,7 @@ class TransferHandler final : public PayloadHandler {
   std::string_view name() const override { return "bank.transfer"; }
   chain::ResultCode check(const chain::Payload& payload) const override;
   std::uint64_t max_spend(const chain::Payload& payload) const override;
+  std::vector<crypto::Address> counterparties(const chain::Payload& payload) const override;
   chain::ResultCode apply(TxContext& ctx, const chain::Payload& payload) const override;
   nlohmann::json to_json(const chain::Payload& payload) const override;
   chain::Payload from_json(const nlohmann::json& fields) const override;

@@ -1,0 +1,265 @@
+#include "storage/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <array>
+
+#include "chain/limits.h"
+#include "codec/reader.h"
+#include "codec/writer.h"
+#include "storage/keys.h"
+
+namespace telco::storage {
+namespace {
+
+enum Cf : std::size_t {
+  kDefault, kMeta, kHeaders, kBlocks, kCommits, kReceipts, kBlockIndex, kTxIndex, kAccountTxs, kState, kCfCount
+};
+constexpr std::array<const char*, kCfCount> kCfNames = {
+    "default", "meta", "headers", "blocks", "commits", "receipts", "block_index", "tx_index", "account_txs", "state"};
+
+constexpr std::string_view kGenesisKey = "genesis";
+constexpr std::string_view kHeadKey = "head";
+
+rocksdb::Slice slice(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+ByteView view(const rocksdb::Slice& s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
+ByteView view(const std::string& s) { return as_bytes(s); }
+
+void check(const rocksdb::Status& s, const char* what) {
+  if (!s.ok()) throw StorageError(std::string(what) + ": " + s.ToString());
+}
+
+Bytes encode_head(const Head& h) {
+  codec::Writer w(80);
+  w.u64(h.height);
+  w.fixed(h.hash);
+  w.u64(h.time_ms);
+  w.fixed(h.state_root);
+  return w.take();
+}
+
+// Records we wrote ourselves failing to decode is corruption, a broken invariant.
+[[noreturn]] void corrupt(const char* what) { throw StorageError(std::string("corrupt ") + what + " record"); }
+
+}  // namespace
+
+struct Store::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::WriteOptions write_options;
+
+  ~Impl() {
+    for (auto* cf : cfs) {
+      if (db) db->DestroyColumnFamilyHandle(cf);
+    }
+    if (db) db->Close();
+  }
+
+  std::optional<std::string> read(Cf cf, ByteView key) const {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cfs[cf], slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    check(s, "read");
+    return value;
+  }
+};
+
+std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const StoreOptions& options) {
+  std::filesystem::create_directories(dir);
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+  db_options.max_open_files = 512;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  // Point lookups dominate (state, tx index): a bloom filter skips files without the key.
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kNoCompression;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
+
+  auto impl = std::make_unique<Impl>();
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::Open(db_options, dir.string(), descriptors, &impl->cfs, &raw), "open store");
+  impl->db.reset(raw);
+  impl->write_options.sync = options.sync;
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+std::optional<Bytes> Store::get(ByteView key) const {
+  auto v = impl_->read(kState, key);
+  if (!v) return std::nullopt;
+  return Bytes(v->begin(), v->end());
+}
+
+std::optional<crypto::Hash32> Store::genesis_hash() const {
+  auto v = impl_->read(kMeta, as_bytes(kGenesisKey));
+  if (!v) return std::nullopt;
+  if (v->size() != 32) corrupt("genesis");
+  crypto::Hash32 h;
+  std::copy(v->begin(), v->end(), h.begin());
+  return h;
+}
+
+std::optional<Head> Store::head() const {
+  auto v = impl_->read(kMeta, as_bytes(kHeadKey));
+  if (!v) return std::nullopt;
+  codec::Reader r(view(*v));
+  Head h;
+  h.height = r.u64();
+  h.hash = r.fixed<32>();
+  h.time_ms = r.u64();
+  h.state_root = r.fixed<32>();
+  if (!r.finish()) corrupt("head");
+  return h;
+}
+
+namespace {
+
+void put_writes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const state::Writes& writes) {
+  for (const auto& [key, value] : writes) {
+    if (value) {
+      check(batch.Put(cf, slice(key), slice(*value)), "batch put");
+    } else {
+      check(batch.Delete(cf, slice(key)), "batch delete");
+    }
+  }
+}
+
+}  // namespace
+
+void Store::init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes,
+                         const crypto::Hash32& state_root, std::uint64_t genesis_time_ms) {
+  if (head()) throw StorageError("store already initialised");
+  rocksdb::WriteBatch batch;
+  put_writes(batch, impl_->cfs[kState], writes);
+  check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kGenesisKey)), slice(genesis_hash)), "batch put");
+  const Head head{0, {}, genesis_time_ms, state_root};
+  check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
+  check(impl_->db->Write(impl_->write_options, &batch), "write genesis");
+}
+
+void Store::commit_block(const BlockRecord& rec, const crypto::Hash32& state_root) {
+  const chain::BlockHeader& header = rec.block.header;
+  const Bytes hk = height_key(header.height);
+  auto* const* cf = impl_->cfs.data();
+  rocksdb::WriteBatch batch;
+  check(batch.Put(cf[kHeaders], slice(hk), slice(header.encode())), "batch put");
+  check(batch.Put(cf[kBlocks], slice(hk), slice(rec.block.encode())), "batch put");
+  check(batch.Put(cf[kCommits], slice(hk), slice(rec.commit.encode())), "batch put");
+  codec::Writer receipts(4 + rec.receipts.size() * 10);
+  receipts.count(rec.receipts.size());
+  for (const chain::Receipt& r : rec.receipts) receipts.fixed(r.encode());
+  check(batch.Put(cf[kReceipts], slice(hk), slice(receipts.data())), "batch put");
+  check(batch.Put(cf[kBlockIndex], slice(rec.block_hash), slice(hk)), "batch put");
+  for (std::size_t i = 0; i < rec.tx_hashes.size(); ++i) {
+    const auto index = static_cast<std::uint32_t>(i);
+    check(batch.Put(cf[kTxIndex], slice(rec.tx_hashes[i]), slice(tx_location_value(header.height, index))),
+          "batch put");
+  }
+  for (const auto& [address, index] : rec.touched) {
+    check(batch.Put(cf[kAccountTxs], slice(account_tx_key(address, header.height, index)),
+                    slice(rec.tx_hashes.at(index))),
+          "batch put");
+  }
+  put_writes(batch, cf[kState], rec.writes);
+  const Head head{header.height, rec.block_hash, header.time_ms, state_root};
+  check(batch.Put(cf[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
+  check(impl_->db->Write(impl_->write_options, &batch), "commit block");
+}
+
+std::optional<chain::Block> Store::block(std::uint64_t height) const {
+  auto v = impl_->read(kBlocks, height_key(height));
+  if (!v) return std::nullopt;
+  auto b = chain::decode_block(view(*v));
+  if (!b) corrupt("block");
+  return b;
+}
+
+std::optional<chain::BlockHeader> Store::header(std::uint64_t height) const {
+  auto v = impl_->read(kHeaders, height_key(height));
+  if (!v) return std::nullopt;
+  auto h = chain::decode_header(view(*v));
+  if (!h) corrupt("header");
+  return h;
+}
+
+std::optional<chain::Commit> Store::commit(std::uint64_t height) const {
+  auto v = impl_->read(kCommits, height_key(height));
+  if (!v) return std::nullopt;
+  auto c = chain::decode_commit(view(*v));
+  if (!c) corrupt("commit");
+  return c;
+}
+
+std::optional<std::vector<chain::Receipt>> Store::receipts(std::uint64_t height) const {
+  auto v = impl_->read(kReceipts, height_key(height));
+  if (!v) return std::nullopt;
+  codec::Reader r(view(*v));
+  const std::size_t n = r.count(chain::kBlockTxsMax, 10);
+  std::vector<chain::Receipt> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n && r.ok(); ++i) {
+    chain::Receipt rc;
+    rc.code = static_cast<chain::ResultCode>(r.u16());
+    rc.fee_charged = r.u64();
+    out.push_back(rc);
+  }
+  if (!r.finish()) corrupt("receipts");
+  return out;
+}
+
+std::optional<std::uint64_t> Store::height_of(const crypto::Hash32& block_hash) const {
+  auto v = impl_->read(kBlockIndex, block_hash);
+  if (!v) return std::nullopt;
+  if (v->size() != 8) corrupt("block index");
+  return parse_height_key(view(*v));
+}
+
+std::optional<TxLocation> Store::tx_location(const crypto::Hash32& tx_hash) const {
+  auto v = impl_->read(kTxIndex, tx_hash);
+  if (!v) return std::nullopt;
+  if (v->size() != 12) corrupt("tx index");
+  const ByteView b = view(*v);
+  std::uint32_t index = 0;
+  for (int i = 8; i < 12; ++i) index = (index << 8) | b[i];
+  return TxLocation{parse_height_key(b), index};
+}
+
+std::vector<std::pair<TxLocation, crypto::Hash32>> Store::account_txs(
+    const crypto::Address& address, std::size_t limit, std::optional<std::uint64_t> before_height) const {
+  std::vector<std::pair<TxLocation, crypto::Hash32>> out;
+  const Bytes upper = account_tx_key(address, before_height.value_or(UINT64_MAX), 0);
+  const Bytes prefix(address.bytes.begin(), address.bytes.end());
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kAccountTxs]));
+  // Seek to the last key strictly below `upper`, then walk backwards within the address.
+  for (it->SeekForPrev(slice(upper)); it->Valid() && out.size() < limit; it->Prev()) {
+    const ByteView key = view(it->key());
+    if (key.size() != 32 || !std::equal(prefix.begin(), prefix.end(), key.begin())) break;
+    if (std::equal(upper.begin(), upper.end(), key.begin(), key.end())) continue;
+    const ByteView value = view(it->value());
+    if (value.size() != 32) corrupt("account history");
+    std::uint32_t index = 0;
+    for (int i = 28; i < 32; ++i) index = (index << 8) | key[i];
+    crypto::Hash32 hash;
+    std::copy(value.begin(), value.end(), hash.begin());
+    out.push_back({TxLocation{parse_height_key(key.subspan(20)), index}, hash});
+  }
+  check(it->status(), "account history scan");
+  return out;
+}
+
+}  // namespace telco::storage
