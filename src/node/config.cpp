@@ -1,0 +1,138 @@
+#include "node/config.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace telco::node {
+namespace {
+
+using Json = nlohmann::json;
+
+[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("config: " + what); }
+
+void only(const Json& j, const std::set<std::string>& known, const std::string& where) {
+  if (!j.is_object()) fail("'" + where + "' must be an object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!known.count(it.key())) fail("unknown field '" + where + "." + it.key() + "'");
+  }
+}
+
+template <typename T>
+void read(const Json& j, const char* key, const std::string& where, T* out) {
+  if (!j.contains(key)) return;
+  const Json& v = j[key];
+  const std::string name = where + "." + key;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!v.is_boolean()) fail("'" + name + "' must be true or false");
+    *out = v.get<bool>();
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!v.is_string()) fail("'" + name + "' must be a string");
+    *out = v.get<std::string>();
+  } else {
+    if (!v.is_number_unsigned()) fail("'" + name + "' must be a non-negative integer");
+    const auto n = v.get<std::uint64_t>();
+    if (n > std::numeric_limits<T>::max()) fail("'" + name + "' is too large");
+    *out = static_cast<T>(n);
+  }
+}
+
+}  // namespace
+
+std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    throw std::invalid_argument("listen address '" + listen + "' must look like HOST:PORT");
+  }
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
+    throw std::invalid_argument("listen address '" + listen + "' has a bad port");
+  }
+  const unsigned long port = std::stoul(port_text);
+  if (port > 65535) throw std::invalid_argument("listen address '" + listen + "' has a bad port");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+void validate(const NodeConfig& c) {
+  try {
+    split_listen(c.api.listen);
+  } catch (const std::invalid_argument& e) {
+    fail(std::string("api.listen: ") + e.what());
+  }
+  if (c.api.threads == 0 || c.api.threads > 64) fail("api.threads must be 1..64");
+  if (c.api.max_body_bytes < 1024 || c.api.max_body_bytes > (256u << 20)) fail("api.max_body_bytes must be 1 KiB..256 MiB");
+  if (c.block.interval_ms < 10 || c.block.interval_ms > 3'600'000) fail("block.interval_ms must be 10..3600000");
+  if (c.storage.cache_mb < 8 || c.storage.cache_mb > 65536) fail("storage.cache_mb must be 8..65536");
+  if (c.mempool.txs_max == 0 || c.mempool.txs_max > 10'000'000) fail("mempool.txs_max must be 1..10000000");
+  if (c.mempool.bytes_max < 65536 || c.mempool.bytes_max > (std::uint64_t{16} << 30)) fail("mempool.bytes_max must be 64 KiB..16 GiB");
+  if (c.mempool.verify_threads > 256) fail("mempool.verify_threads must be 0..256");
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!kLevels.count(c.log.level)) fail("log.level must be one of trace, debug, info, warn, error, off");
+}
+
+NodeConfig parse_config_json(std::string_view text) {
+  const Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) fail("not valid JSON");
+  only(j, {"api", "block", "storage", "mempool", "log"}, "config");
+  NodeConfig c;
+  if (j.contains("api")) {
+    const Json& a = j["api"];
+    only(a, {"listen", "threads", "max_body_bytes", "static_root"}, "api");
+    read(a, "listen", "api", &c.api.listen);
+    read(a, "threads", "api", &c.api.threads);
+    read(a, "max_body_bytes", "api", &c.api.max_body_bytes);
+    read(a, "static_root", "api", &c.api.static_root);
+  }
+  if (j.contains("block")) {
+    const Json& b = j["block"];
+    only(b, {"interval_ms", "empty_blocks"}, "block");
+    read(b, "interval_ms", "block", &c.block.interval_ms);
+    read(b, "empty_blocks", "block", &c.block.empty_blocks);
+  }
+  if (j.contains("storage")) {
+    const Json& s = j["storage"];
+    only(s, {"sync", "cache_mb"}, "storage");
+    read(s, "sync", "storage", &c.storage.sync);
+    read(s, "cache_mb", "storage", &c.storage.cache_mb);
+  }
+  if (j.contains("mempool")) {
+    const Json& m = j["mempool"];
+    only(m, {"txs_max", "bytes_max", "verify_threads"}, "mempool");
+    read(m, "txs_max", "mempool", &c.mempool.txs_max);
+    read(m, "bytes_max", "mempool", &c.mempool.bytes_max);
+    read(m, "verify_threads", "mempool", &c.mempool.verify_threads);
+  }
+  if (j.contains("log")) {
+    only(j["log"], {"level"}, "log");
+    read(j["log"], "level", "log", &c.log.level);
+  }
+  validate(c);
+  return c;
+}
+
+NodeConfig load_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument("config: cannot open " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config_json(ss.str());
+}
+
+std::string config_to_json(const NodeConfig& c) {
+  Json j = {
+      {"api", {{"listen", c.api.listen}, {"threads", c.api.threads}, {"max_body_bytes", c.api.max_body_bytes},
+               {"static_root", c.api.static_root}}},
+      {"block", {{"interval_ms", c.block.interval_ms}, {"empty_blocks", c.block.empty_blocks}}},
+      {"storage", {{"sync", c.storage.sync}, {"cache_mb", c.storage.cache_mb}}},
+      {"mempool", {{"txs_max", c.mempool.txs_max}, {"bytes_max", c.mempool.bytes_max},
+                   {"verify_threads", c.mempool.verify_threads}}},
+      {"log", {{"level", c.log.level}}},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace telco::node

@@ -1,0 +1,274 @@
+#include "node/node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "chain/merkle.h"
+#include "modules/bank/account.h"
+
+namespace telco::node {
+
+std::uint64_t system_clock_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+namespace {
+
+mempool::MempoolConfig mempool_config(const NodeConfig& c) {
+  mempool::MempoolConfig m;
+  m.txs_max = c.mempool.txs_max;
+  m.bytes_max = c.mempool.bytes_max;
+  m.verify_threads = c.mempool.verify_threads ? c.mempool.verify_threads : std::max(1u, std::thread::hardware_concurrency());
+  return m;
+}
+
+}  // namespace
+
+Node::Node(const chain::Genesis& genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
+           const std::filesystem::path& data_dir, Clock clock)
+    : genesis_(genesis),
+      genesis_hash_(genesis.hash()),
+      validator_key_(validator_key),
+      validator_address_(crypto::Address::from_public_key(validator_key.public_key())),
+      config_(config),
+      clock_(std::move(clock)),
+      executor_(genesis) {
+  if (genesis_.validators.size() != 1 || genesis_.validators[0].public_key != validator_key_.public_key()) {
+    throw std::runtime_error(
+        "this node runs a single validator: genesis must list exactly one validator, and validator_key.json "
+        "must be its key (multi-validator consensus is issue #7)");
+  }
+  storage::StoreOptions options;
+  options.sync = config_.storage.sync;
+  options.block_cache_bytes = std::size_t{config_.storage.cache_mb} << 20;
+  store_ = storage::Store::open(data_dir, options);
+  if (auto stored = store_->genesis_hash(); stored && *stored != genesis_hash_) {
+    throw std::runtime_error("data directory " + data_dir.string() + " belongs to a chain with another genesis (" +
+                             crypto::to_hex(*stored) + ")");
+  }
+  if (!store_->head()) {
+    store_->init_genesis(genesis_hash_, executor_.genesis_writes(), executor_.genesis_state_root(),
+                         genesis_.genesis_time_ms);
+    spdlog::info("initialised chain {} from genesis {}", genesis_.chain_id, crypto::to_hex(genesis_hash_));
+  }
+  head_ = *store_->head();
+  mempool_ = std::make_unique<mempool::Mempool>(executor_, *store_, mempool_config(config_));
+  spdlog::info("chain {} at height {} (state root {})", genesis_.chain_id, head_.height,
+               crypto::to_hex(head_.state_root));
+}
+
+Node::~Node() { stop(); }
+
+void Node::start() {
+  if (producer_.joinable()) return;
+  stopping_ = false;
+  producer_ = std::thread([this] { run_producer(); });
+}
+
+void Node::stop() {
+  stopping_ = true;
+  mempool_->wake_waiters();
+  if (producer_.joinable()) producer_.join();
+}
+
+void Node::run_producer() {
+  using namespace std::chrono;
+  // Waits are capped so stop() is noticed quickly.
+  constexpr auto kWaitMax = milliseconds(50);
+  auto last_block = steady_clock::now();
+  const auto interval = milliseconds(config_.block.interval_ms);
+  while (!stopping_) {
+    const bool pending = mempool_->wait_for_pending(steady_clock::now() + kWaitMax);
+    if (stopping_) break;
+    const bool empty_due = config_.block.empty_blocks && steady_clock::now() - last_block >= interval;
+    if (!pending && !empty_due) continue;
+    try {
+      if (produce_block(empty_due)) last_block = steady_clock::now();
+    } catch (const storage::StorageError& e) {
+      // A local failure (disk full, I/O error): stop producing rather than risk a fork of
+      // our own history; the operator fixes the disk and restarts.
+      spdlog::critical("storage failure, block production stopped: {}", e.what());
+      stopping_ = true;
+    }
+  }
+}
+
+bool Node::produce_block(bool allow_empty) {
+  const auto started = std::chrono::steady_clock::now();
+  const chain::ChainParams& params = genesis_.params;
+  const auto pending = mempool_->reap(params.max_block_txs, params.max_block_bytes);
+  std::vector<exec::CheckedTx> candidates;
+  candidates.reserve(pending.size());
+  for (const auto& p : pending) candidates.push_back({&p->tx, p->hash, p->encoded_bytes});
+
+  const storage::Head parent = head_;  // only this thread writes head_
+  const exec::BlockContext ctx{parent.height + 1, std::max(clock_(), parent.time_ms + 1)};
+  exec::BlockOutcome outcome = executor_.build(*store_, parent.state_root, candidates, ctx);
+
+  std::vector<std::pair<crypto::Hash32, chain::ResultCode>> invalid;
+  for (const auto& [index, code] : outcome.excluded) invalid.emplace_back(pending[index]->hash, code);
+  if (outcome.included.empty() && !allow_empty) {
+    mempool_->on_block_committed({}, invalid);
+    return false;
+  }
+
+  auto data = std::make_shared<api::BlockData>();
+  chain::Block& block = data->block;
+  std::vector<crypto::Hash32> tx_hashes;
+  tx_hashes.reserve(outcome.included.size());
+  block.txs.reserve(outcome.included.size());
+  for (std::size_t index : outcome.included) {
+    block.txs.push_back(pending[index]->tx);
+    tx_hashes.push_back(pending[index]->hash);
+  }
+  chain::BlockHeader& h = block.header;
+  h.chain_id = genesis_.chain_id;
+  h.height = ctx.height;
+  h.time_ms = ctx.time_ms;
+  h.prev_hash = parent.hash;
+  h.tx_root = chain::merkle_root(tx_hashes);
+  h.tx_count = static_cast<std::uint32_t>(block.txs.size());
+  h.receipts_root = chain::receipts_root(outcome.receipts);
+  h.state_root = outcome.state_root;
+  h.validators_hash = genesis_.validators_hash();
+  h.proposer = validator_address_;
+  data->hash = h.hash();
+  data->receipts = std::move(outcome.receipts);
+  const std::uint64_t vote_time = ctx.time_ms;
+  data->commit = {h.height, 0, data->hash,
+                  {{validator_key_.public_key(), vote_time,
+                    validator_key_.sign(chain::vote_signing_bytes(h.chain_id, chain::kVotePrecommit, h.height, 0,
+                                                                  data->hash, vote_time))}}};
+
+  store_->commit_block({block, data->hash, tx_hashes, data->receipts, data->commit, outcome.writes, outcome.touched},
+                       h.state_root);
+  {
+    std::lock_guard lock(head_mutex_);
+    head_ = {h.height, data->hash, h.time_ms, h.state_root};
+  }
+  mempool_->on_block_committed(tx_hashes, invalid);
+  remember_block(data);
+  {
+    std::lock_guard lock(subscribers_mutex_);
+    const api::BlockEvent event{data};
+    for (const auto& [id, callback] : subscribers_) callback(event);
+  }
+  const auto took_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  spdlog::info("committed block {} txs={} hash={} in {:.1f} ms", h.height, h.tx_count,
+               crypto::to_hex(data->hash).substr(0, 16), took_us.count() / 1000.0);
+  return true;
+}
+
+void Node::remember_block(std::shared_ptr<const api::BlockData> data) {
+  std::lock_guard lock(recent_mutex_);
+  recent_.push_back(std::move(data));
+  while (recent_.size() > kRecentBlocksMax) recent_.pop_front();
+}
+
+std::shared_ptr<const api::BlockData> Node::load_block(std::uint64_t height) const {
+  {
+    std::lock_guard lock(recent_mutex_);
+    if (!recent_.empty() && height >= recent_.front()->block.header.height &&
+        height <= recent_.back()->block.header.height) {
+      return recent_[height - recent_.front()->block.header.height];
+    }
+  }
+  auto block = store_->block(height);
+  if (!block) return nullptr;
+  auto data = std::make_shared<api::BlockData>();
+  data->hash = block->header.hash();
+  data->block = std::move(*block);
+  data->receipts = store_->receipts(height).value_or(std::vector<chain::Receipt>{});
+  data->commit = store_->commit(height).value_or(chain::Commit{});
+  return data;
+}
+
+api::ChainHead Node::head() const {
+  std::lock_guard lock(head_mutex_);
+  return {head_.height, head_.hash, head_.time_ms, head_.state_root};
+}
+
+api::MempoolStats Node::mempool_stats() const {
+  return {mempool_->size(), mempool_->bytes(), mempool_->config().txs_max, mempool_->config().bytes_max};
+}
+
+std::vector<api::SubmitResult> Node::submit(std::vector<chain::Transaction> txs) {
+  std::vector<api::SubmitResult> out;
+  if (stopping_) {
+    out.reserve(txs.size());
+    for (const auto& tx : txs) out.push_back({tx.hash(), chain::ResultCode::kShuttingDown});
+    return out;
+  }
+  const auto admissions = mempool_->submit(std::move(txs));
+  out.reserve(admissions.size());
+  for (const auto& a : admissions) out.push_back({a.hash, a.code});
+  return out;
+}
+
+api::TxStatus Node::tx_status(const crypto::Hash32& hash) const {
+  api::TxStatus status;
+  if (auto pending = mempool_->find(hash)) {
+    status.state = api::TxState::kPending;
+    status.tx = pending->tx;
+    return status;
+  }
+  if (auto loc = store_->tx_location(hash)) {
+    auto data = load_block(loc->height);
+    if (data && loc->index < data->block.txs.size()) {
+      status.state = api::TxState::kFinalized;
+      status.tx = data->block.txs[loc->index];
+      status.location = api::TxLocation{loc->height, loc->index};
+      if (loc->index < data->receipts.size()) status.receipt = data->receipts[loc->index];
+      status.block_hash = data->hash;
+      status.block_time_ms = data->block.header.time_ms;
+      return status;
+    }
+  }
+  if (auto code = mempool_->rejection(hash)) {
+    status.state = api::TxState::kRejected;
+    status.rejection = *code;
+  }
+  return status;
+}
+
+std::optional<api::BlockData> Node::block_at(std::uint64_t height) const {
+  auto data = load_block(height);
+  if (!data) return std::nullopt;
+  return *data;
+}
+
+std::optional<std::uint64_t> Node::height_of(const crypto::Hash32& block_hash) const {
+  return store_->height_of(block_hash);
+}
+
+api::AccountInfo Node::account(const crypto::Address& address) const {
+  const modules::bank::Account a = modules::bank::load_account(*store_, address);
+  const mempool::SenderState s = mempool_->sender(address);
+  return {a.balance, a.nonce, s.next_nonce.value_or(a.nonce), s.pending};
+}
+
+std::vector<std::pair<api::TxLocation, crypto::Hash32>> Node::account_txs(
+    const crypto::Address& address, std::size_t limit, std::optional<std::uint64_t> before_height) const {
+  std::vector<std::pair<api::TxLocation, crypto::Hash32>> out;
+  for (const auto& [loc, hash] : store_->account_txs(address, limit, before_height)) {
+    out.push_back({api::TxLocation{loc.height, loc.index}, hash});
+  }
+  return out;
+}
+
+std::uint64_t Node::subscribe(std::function<void(const api::BlockEvent&)> on_block) {
+  std::lock_guard lock(subscribers_mutex_);
+  const std::uint64_t id = next_subscriber_++;
+  subscribers_.emplace(id, std::move(on_block));
+  return id;
+}
+
+void Node::unsubscribe(std::uint64_t id) {
+  std::lock_guard lock(subscribers_mutex_);
+  subscribers_.erase(id);
+}
+
+}  // namespace telco::node

@@ -1,0 +1,96 @@
+// A single-validator Telcochain node: the store, the executor, the mempool and the block
+// producer wired together, exposed to the API through api::Backend.
+//
+// The producer thread is the one writer: it reaps the mempool, executes, signs, and commits
+// each block in one store batch, then tells the mempool and the subscribers. Blocks are
+// produced as soon as transactions wait (the time to commit one block is the batching
+// window for the next), or every interval when empty blocks are on.
+//
+// Consensus among many validators (issue #7) replaces the producer's "sign and commit" step
+// with the Tendermint state machine; everything around it stays.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "api/backend.h"
+#include "crypto/ed25519.h"
+#include "exec/executor.h"
+#include "mempool/mempool.h"
+#include "node/config.h"
+#include "storage/store.h"
+
+namespace telco::node {
+
+using Clock = std::function<std::uint64_t()>;  // wall-clock ms since the Unix epoch
+std::uint64_t system_clock_ms();
+
+class Node final : public api::Backend {
+ public:
+  // Opens (or creates) the store under data_dir, applies genesis on the first start, and
+  // checks that the store belongs to this genesis and that the key is its sole validator.
+  // Throws std::runtime_error with a sentence otherwise.
+  Node(const chain::Genesis& genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
+       const std::filesystem::path& data_dir, Clock clock = system_clock_ms);
+  ~Node() override;
+
+  void start();  // starts the producer thread
+  void stop();   // stops it after the block in progress is committed
+
+  // Produces and commits one block from what is pending now; returns false if there was
+  // nothing to commit (and allow_empty is false). Called by the producer loop and by tests.
+  bool produce_block(bool allow_empty);
+
+  // api::Backend
+  const chain::Genesis& genesis() const override { return genesis_; }
+  crypto::Hash32 genesis_hash() const override { return genesis_hash_; }
+  api::ChainHead head() const override;
+  api::MempoolStats mempool_stats() const override;
+  std::vector<api::SubmitResult> submit(std::vector<chain::Transaction> txs) override;
+  api::TxStatus tx_status(const crypto::Hash32& hash) const override;
+  std::optional<api::BlockData> block_at(std::uint64_t height) const override;
+  std::optional<std::uint64_t> height_of(const crypto::Hash32& block_hash) const override;
+  api::AccountInfo account(const crypto::Address& address) const override;
+  std::vector<std::pair<api::TxLocation, crypto::Hash32>> account_txs(
+      const crypto::Address& address, std::size_t limit, std::optional<std::uint64_t> before_height) const override;
+  std::uint64_t subscribe(std::function<void(const api::BlockEvent&)> on_block) override;
+  void unsubscribe(std::uint64_t id) override;
+
+ private:
+  void run_producer();
+  std::shared_ptr<const api::BlockData> load_block(std::uint64_t height) const;
+  void remember_block(std::shared_ptr<const api::BlockData> data);
+
+  const chain::Genesis genesis_;
+  const crypto::Hash32 genesis_hash_;
+  const crypto::KeyPair validator_key_;
+  const crypto::Address validator_address_;
+  const NodeConfig config_;
+  const Clock clock_;
+  std::unique_ptr<storage::Store> store_;
+  exec::Executor executor_;
+  std::unique_ptr<mempool::Mempool> mempool_;
+
+  mutable std::mutex head_mutex_;
+  storage::Head head_;
+
+  // Recent blocks kept decoded for the API and the event stream.
+  static constexpr std::size_t kRecentBlocksMax = 64;
+  mutable std::mutex recent_mutex_;
+  std::deque<std::shared_ptr<const api::BlockData>> recent_;
+
+  std::mutex subscribers_mutex_;
+  std::map<std::uint64_t, std::function<void(const api::BlockEvent&)>> subscribers_;
+  std::uint64_t next_subscriber_ = 1;
+
+  std::atomic<bool> stopping_{false};
+  std::thread producer_;
+};
+
+}  // namespace telco::node
