@@ -1,0 +1,191 @@
+// telcod: the Telcochain node daemon.
+//   telcod init  --home DIR   lay out a new single-validator chain (genesis, keys, config)
+//   telcod start --home DIR   run it: block production and the HTTP API
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+#include "api/http_server.h"
+#include "chain/amount.h"
+#include "crypto/hash.h"
+#include "node/config.h"
+#include "node/home.h"
+#include "node/node.h"
+#include "node/validator_key.h"
+
+namespace {
+
+using telco::node::NodeConfig;
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_signal(int signal) { g_stop_signal = signal; }
+
+std::filesystem::path default_home() {
+  if (const char* env = std::getenv("TELCOD_HOME")) return env;
+  if (const char* home = std::getenv("HOME")) return std::filesystem::path(home) / ".telcod";
+  return ".telcod";
+}
+
+// Flags given on the command line override the config file; unset flags leave it alone.
+struct ConfigFlags {
+  std::optional<std::string> api_listen;
+  std::optional<std::string> log_level;
+  std::optional<std::string> static_root;
+  std::optional<std::uint32_t> block_interval_ms;
+  std::optional<std::uint32_t> api_threads;
+  std::optional<std::uint32_t> verify_threads;
+  bool no_sync = false;
+  bool empty_blocks = false;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--api-listen", api_listen, "HTTP API address HOST:PORT (config api.listen)");
+    cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error (config log.level)");
+    cmd->add_option("--static-root", static_root, "directory of explorer files to serve (config api.static_root)");
+    cmd->add_option("--block-interval-ms", block_interval_ms, "empty-block interval (config block.interval_ms)");
+    cmd->add_option("--api-threads", api_threads, "HTTP worker threads (config api.threads)");
+    cmd->add_option("--verify-threads", verify_threads, "signature verification threads, 0 = per core");
+    cmd->add_flag("--no-sync", no_sync, "do not fsync each block (faster; may lose the last blocks on power loss)");
+    cmd->add_flag("--empty-blocks", empty_blocks, "produce a block every interval even without transactions");
+  }
+  void apply(NodeConfig& c) const {
+    if (api_listen) c.api.listen = *api_listen;
+    if (log_level) c.log.level = *log_level;
+    if (static_root) c.api.static_root = *static_root;
+    if (block_interval_ms) c.block.interval_ms = *block_interval_ms;
+    if (api_threads) c.api.threads = *api_threads;
+    if (verify_threads) c.mempool.verify_threads = *verify_threads;
+    if (no_sync) c.storage.sync = false;
+    if (empty_blocks) c.block.empty_blocks = true;
+    telco::node::validate(c);
+  }
+};
+
+// The explorer installed beside the binary (build tree or install prefix), if any.
+std::string find_static_root(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.parent_path(); dir = dir.parent_path()) {
+    for (const auto& candidate : {dir / "web" / "explorer", dir / "share" / "telco" / "explorer"}) {
+      if (std::filesystem::exists(candidate / "index.html")) return candidate.string();
+    }
+  }
+  return {};
+}
+
+std::string find_openapi(const std::string& static_root) {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::filesystem::path> starts = {exe.parent_path()};
+  if (!static_root.empty()) starts.push_back(static_root);
+  for (auto start : starts) {
+    for (auto dir = start; !dir.empty() && dir != dir.parent_path(); dir = dir.parent_path()) {
+      if (std::filesystem::exists(dir / "docs" / "openapi.yaml")) return (dir / "docs" / "openapi.yaml").string();
+    }
+  }
+  return {};
+}
+
+int run_init(const std::filesystem::path& home, telco::node::InitOptions options, const ConfigFlags& flags,
+             const std::string& demo_balance_tel) {
+  auto demo = telco::chain::parse_amount(demo_balance_tel);
+  if (!demo) throw std::invalid_argument("--demo-balance must be an amount of TEL like 1000000 or 2.5");
+  options.demo_balance = *demo;
+  options.genesis_time_ms = telco::node::system_clock_ms();
+  flags.apply(options.config);
+  const auto result = telco::node::init_home(home, options);
+  std::cout << "Initialised a new chain '" << options.chain_id << "' in " << home.string() << "\n"
+            << "  validator:    " << result.validator_address << "\n"
+            << "  demo account: " << result.demo_address << " (" << demo_balance_tel << " TEL)\n"
+            << "  demo seed:    " << result.demo_seed_file.string() << "  (devnet only: anyone with it can spend)\n"
+            << "Start it with: telcod start --home " << home.string() << "\n";
+  return 0;
+}
+
+int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
+  if (!std::filesystem::exists(home / "genesis.json")) {
+    throw std::runtime_error("no node in " + home.string() + "; create one with `telcod init --home " + home.string() + "`");
+  }
+  NodeConfig config = telco::node::load_config(home / "config.json");
+  flags.apply(config);
+  spdlog::set_level(spdlog::level::from_str(config.log.level));
+  const telco::chain::Genesis genesis = telco::chain::load_genesis(home / "genesis.json");
+  const telco::crypto::KeyPair key = telco::node::load_validator_key(home / "validator_key.json");
+
+  telco::node::Node node(genesis, key, config, home / "data");
+  const auto [host, port] = telco::node::split_listen(config.api.listen);
+  telco::api::HttpServerConfig api_config;
+  api_config.address = host;
+  api_config.port = port;
+  api_config.threads = config.api.threads;
+  api_config.max_body_bytes = config.api.max_body_bytes;
+  api_config.static_root = find_static_root(config.api.static_root);
+  api_config.openapi_path = find_openapi(api_config.static_root);
+  api_config.node_version = TELCO_VERSION;
+  telco::api::HttpServer server(node, api_config);
+  server.start();
+  node.start();
+  spdlog::info("API listening on http://{}:{}/v1/status", host, server.port());
+  if (!api_config.static_root.empty()) spdlog::info("explorer at http://{}:{}/", host, server.port());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  while (g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  spdlog::info("signal {} received, shutting down", static_cast<int>(g_stop_signal));
+  server.stop();
+  node.stop();
+  spdlog::info("stopped cleanly at height {}", node.head().height);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  telco::crypto::init();
+  spdlog::set_default_logger(spdlog::stderr_color_mt("telcod"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  CLI::App app{"telcod — the Telcochain node.\nRun `telcod init` once, then `telcod start`."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("telcod ") + TELCO_VERSION);
+  std::filesystem::path home = default_home();
+  app.add_option("--home", home, "node directory (env TELCOD_HOME, default ~/.telcod)");
+
+  CLI::App* init = app.add_subcommand("init", "create genesis, validator key and config for a new chain");
+  telco::node::InitOptions init_options;
+  std::string demo_balance = "1000000";
+  ConfigFlags init_flags;
+  init->add_option("--chain-id", init_options.chain_id, "chain identifier")->capture_default_str();
+  init->add_option("--demo-balance", demo_balance, "TEL given to the demo account")->capture_default_str();
+  init->add_option("--accounts-file", init_options.accounts_file,
+                   "JSON array [{\"address\",\"balance\"}] of extra funded accounts (balance in uTEL)");
+  init->add_option("--min-fee", init_options.params.min_fee, "minimum fee per transaction, uTEL")->capture_default_str();
+  init->add_option("--max-block-txs", init_options.params.max_block_txs, "transactions per block at most")
+      ->capture_default_str();
+  init->add_option("--max-pending-per-sender", init_options.params.max_pending_per_sender,
+                   "pending transactions per sender at most")->capture_default_str();
+  init_flags.add_to(init);
+
+  CLI::App* start = app.add_subcommand("start", "run the node: produce blocks and serve the API");
+  ConfigFlags start_flags;
+  start_flags.add_to(start);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*init) return run_init(home, init_options, init_flags, demo_balance);
+    if (*start) return run_start(home, start_flags);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls `make test`, which calls this):
+#   1. install missing Debian packages
+#   2. build (RelWithDebInfo, -Werror) and run unit tests (ctest)
+#   3. end-to-end tests: real telcod processes, the real telco CLI, curl, kill -9 and restart
+#   4. build again with AddressSanitizer + UndefinedBehaviorSanitizer (g++) and run the unit
+#      tests and the end-to-end tests under it
+#   5. libFuzzer targets (clang-14) for a short time each
+#   6. a quick smoke run of the load benchmark
+# Set TELCO_TEST_SKIP="asan fuzz bench" (any subset) to skip stages locally.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=$(nproc)
+skip=" ${TELCO_TEST_SKIP:-} "
+stage() { printf '\n==== %s ====\n' "$*"; }
+started=$(date +%s)
+
+stage "dependencies"
+bash scripts/install-deps.sh
+
+stage "build (RelWithDebInfo)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build -j"$jobs"
+
+stage "unit tests"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
+
+stage "end-to-end tests"
+python3 tests/e2e/run_all.py --build build
+
+if [[ "$skip" != *" asan "* ]]; then
+  stage "build with ASan + UBSan (g++)"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTELCO_SANITIZE=ON -DTELCO_BUILD_BENCH=OFF >/dev/null
+  ninja -C build-asan -j"$jobs"
+  stage "unit tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600
+  stage "end-to-end tests under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    python3 tests/e2e/run_all.py --build build-asan --bench-build build --sanitized
+fi
+
+if [[ "$skip" != *" fuzz "* ]]; then
+  stage "fuzzing (libFuzzer, clang-14, short)"
+  bash scripts/fuzz.sh "${TELCO_FUZZ_SECONDS:-15}"
+fi
+
+if [[ "$skip" != *" bench "* ]]; then
+  stage "benchmark smoke run"
+  TELCO_BENCH_BUILD=build bash scripts/bench.sh --quick
+fi
+
+echo
+echo "all stages passed in $(( $(date +%s) - started )) s"
