@@ -82,19 +82,6 @@ std::string find_static_root(const std::string& configured) {
   return {};
 }
 
-std::string find_openapi(const std::string& static_root) {
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::vector<std::filesystem::path> starts = {exe.parent_path()};
-  if (!static_root.empty()) starts.push_back(static_root);
-  for (auto start : starts) {
-    for (auto dir = start; !dir.empty() && dir != dir.parent_path(); dir = dir.parent_path()) {
-      if (std::filesystem::exists(dir / "docs" / "openapi.yaml")) return (dir / "docs" / "openapi.yaml").string();
-    }
-  }
-  return {};
-}
-
 int run_init(const std::filesystem::path& home, telco::node::InitOptions options, const ConfigFlags& flags,
              const std::string& demo_balance_tel) {
   auto demo = telco::chain::parse_amount(demo_balance_tel);
@@ -124,14 +111,14 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   telco::node::Node node(genesis, key, config, home / "data");
   const auto [host, port] = telco::node::split_listen(config.api.listen);
   telco::api::HttpServerConfig api_config;
-  api_config.address = host;
+  api_config.listen_address = host;
   api_config.port = port;
-  api_config.threads = config.api.threads;
-  api_config.max_body_bytes = config.api.max_body_bytes;
+  api_config.io_threads = config.api.threads;
+  api_config.submit_threads = config.api.threads;
+  api_config.body_bytes_max = config.api.max_body_bytes;
   api_config.static_root = find_static_root(config.api.static_root);
-  api_config.openapi_path = find_openapi(api_config.static_root);
   api_config.node_version = TELCO_VERSION;
-  telco::api::HttpServer server(node, api_config);
+  telco::api::HttpServer server(api_config, node);
   server.start();
   node.start();
   spdlog::info("API listening on http://{}:{}/v1/status", host, server.port());

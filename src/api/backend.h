@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "chain/block.h"
@@ -96,6 +97,15 @@ class Backend {
   // block) for every block committed from now on. Returns an id for unsubscribe.
   virtual std::uint64_t subscribe(std::function<void(const BlockEvent&)> on_block) = 0;
   virtual void unsubscribe(std::uint64_t id) = 0;
+
+  // The header of the block at `height`, for block lists (GET /v1/blocks) that show 100
+  // headers and no transactions. The default reads the whole block; a store that keeps
+  // headers apart should override it.
+  virtual std::optional<chain::BlockHeader> header_at(std::uint64_t height) const {
+    auto data = block_at(height);
+    if (!data) return std::nullopt;
+    return std::move(data->block.header);
+  }
 };
 
 }  // namespace telco::api

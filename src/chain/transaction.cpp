@@ -45,6 +45,7 @@ bool Transaction::verify_signature() const {
 }
 
 Transaction decode_transaction(codec::Reader& r) {
+  const std::size_t start = r.position();
   Transaction tx;
   tx.version = r.u8();
   if (r.ok() && tx.version != kTxVersion) r.fail(codec::DecodeError::kInvalid);
@@ -55,6 +56,9 @@ Transaction decode_transaction(codec::Reader& r) {
   tx.payload.type = r.u16();
   tx.payload.body = r.bytes(kPayloadBytesMax);
   tx.signature = r.fixed<64>();
+  // The size bound holds wherever a transaction appears (inside a block too), so a block
+  // can never carry a transaction that could not be submitted on its own.
+  if (r.ok() && r.position() - start > kTxBytesMax) r.fail(codec::DecodeError::kTooLong);
   return tx;
 }
 

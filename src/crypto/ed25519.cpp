@@ -36,6 +36,7 @@ Signature KeyPair::sign(ByteView message) const {
 }
 
 bool verify(const PublicKey& key, ByteView message, const Signature& sig) {
+  init();
   return crypto_sign_verify_detached(sig.data(), message.data(), message.size(), key.data()) == 0;
 }
 

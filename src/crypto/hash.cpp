@@ -12,12 +12,16 @@ void init() {
 }
 
 Hash32 blake2b_256(ByteView data) {
+  init();
   Hash32 out;
   crypto_generichash(out.data(), out.size(), data.data(), data.size(), nullptr, 0);
   return out;
 }
 
-Hasher::Hasher() { crypto_generichash_init(&state_, nullptr, 0, sizeof(Hash32)); }
+Hasher::Hasher() {
+  init();
+  crypto_generichash_init(&state_, nullptr, 0, sizeof(Hash32));
+}
 
 Hasher& Hasher::update(ByteView data) {
   crypto_generichash_update(&state_, data.data(), data.size());

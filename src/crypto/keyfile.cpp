@@ -44,7 +44,8 @@ Json load(const std::filesystem::path& path) {
   if (j.is_discarded() || !j.is_object()) {
     throw std::runtime_error("key file " + path.string() + " is not valid JSON");
   }
-  if (j.value("version", 0) != kVersion) {
+  // Type-checked before reading: nlohmann's value() would throw its own exception type.
+  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<long long>() != kVersion) {
     throw std::runtime_error("key file " + path.string() + " has an unsupported version");
   }
   return j;
@@ -114,6 +115,10 @@ KeyfileInfo read_keyfile_info(const std::filesystem::path& path) {
   KeyfileInfo info;
   std::copy(pk.begin(), pk.end(), info.public_key.begin());
   info.address = Address::from_public_key(info.public_key).to_string();
+  // The clear address is for listing keys; it must name the key it sits next to.
+  if (j.contains("address") && (!j["address"].is_string() || j["address"].get<std::string>() != info.address)) {
+    throw std::runtime_error("key file " + path.string() + ": address does not match the public key");
+  }
   return info;
 }
 
@@ -128,15 +133,21 @@ KeyPair unlock_keyfile(const std::filesystem::path& path, const std::string& pas
   const Bytes salt = hex_field(kdf, "salt", crypto_pwhash_SALTBYTES);
   const Bytes nonce = hex_field(j["cipher"], "nonce", crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const Bytes sealed = hex_field(j, "ciphertext", 32 + crypto_aead_xchacha20poly1305_ietf_ABYTES);
-  const auto ops = kdf.value("ops", 0ULL);
-  const auto mem = kdf.value("mem_bytes", std::size_t{0});
+  const auto unsigned_field = [&kdf](const char* name) -> unsigned long long {
+    if (!kdf.contains(name) || !kdf[name].is_number_unsigned()) {
+      throw std::runtime_error(std::string("key file: missing or malformed field 'kdf.") + name + "'");
+    }
+    return kdf[name].get<unsigned long long>();
+  };
+  const unsigned long long ops = unsigned_field("ops");
+  const unsigned long long mem = unsigned_field("mem_bytes");
   if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_MAX ||
-      mem < crypto_pwhash_MEMLIMIT_MIN || mem > (std::size_t{4} << 30)) {
+      mem < crypto_pwhash_MEMLIMIT_MIN || mem > (1ULL << 32)) {
     throw std::runtime_error("key file: Argon2id cost outside the accepted range");
   }
   std::array<std::uint8_t, crypto_aead_xchacha20poly1305_ietf_KEYBYTES> k;
   if (crypto_pwhash(k.data(), k.size(), passphrase.data(), passphrase.size(), salt.data(), ops,
-                    mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+                    static_cast<std::size_t>(mem), crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("Argon2id key derivation ran out of memory");
   }
   const std::string ad = associated_data(info.public_key);

@@ -25,7 +25,8 @@ std::pair<std::uint64_t, std::uint64_t> decode_pair(const Bytes& bytes, const ch
 }
 
 Bytes supply_key() {
-  static constexpr std::string_view kName = "\x00supply";
+  // The explicit length keeps the leading NUL: a plain literal would give an empty view.
+  static constexpr std::string_view kName("\x00supply", 7);
   static_assert(static_cast<std::uint8_t>(state::Prefix::kChain) == 0);
   return Bytes(kName.begin(), kName.end());
 }

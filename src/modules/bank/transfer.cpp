@@ -98,6 +98,13 @@ chain::Payload TransferHandler::from_json(const nlohmann::json& fields) const {
   } else {
     throw std::invalid_argument("'amount' must be a non-negative integer of uTEL");
   }
+  // "amount_tel" is accepted so that to_json output reads back, but it must agree with
+  // "amount": a client that meant TEL where uTEL is required must not pay a millionth.
+  if (fields.contains("amount_tel")) {
+    const auto& tel = fields["amount_tel"];
+    const auto units = tel.is_string() ? chain::parse_amount(tel.get<std::string>()) : std::nullopt;
+    if (units != t.amount) throw std::invalid_argument("'amount_tel' does not equal 'amount' (uTEL)");
+  }
   if (fields.contains("memo")) {
     if (!fields["memo"].is_string()) throw std::invalid_argument("'memo' must be a string");
     const std::string m = fields["memo"].get<std::string>();

@@ -1,0 +1,248 @@
+#include "api/router.h"
+
+#include <map>
+#include <spdlog/spdlog.h>
+
+#include "api/json/views.h"
+#include "api/static_files.h"
+#include "chain/genesis.h"
+#include "util/hex.h"
+
+namespace telco::api {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t kPageDefault = 20;
+constexpr std::size_t kPageMax = 100;
+constexpr std::size_t kPathSegmentsMax = 8;
+
+// Thrown by the request parsers below and turned into an error response at the top of
+// handle_request, so each route reads as a straight line.
+struct HttpFailure {
+  ApiError error;
+};
+
+[[noreturn]] void fail(int status, std::string_view code, std::string message) {
+  throw HttpFailure{make_error(status, code, std::move(message))};
+}
+
+Response method_not_allowed(std::string_view allow) {
+  Response r = error_response(make_error(405, error_code::kMethodNotAllowed, "this path allows " + std::string(allow)));
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+Response not_found() { return error_response(make_error(404, error_code::kNotFound, "no such resource")); }
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty() && out.size() <= kPathSegmentsMax) {
+    const std::size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+    if (path.empty()) out.emplace_back();  // a trailing slash is a distinct (unknown) path
+  }
+  return out;
+}
+
+// Unknown parameters are ignored (browsers add cache busters); known ones must be valid.
+std::map<std::string, std::string, std::less<>> parse_query(std::string_view query) {
+  std::map<std::string, std::string, std::less<>> out;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const std::size_t eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq));
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+    if (!key || !value) fail(400, error_code::kBadRequest, "query string has a malformed %-escape");
+    out[*key] = *value;
+  }
+  return out;
+}
+
+using Query = std::map<std::string, std::string, std::less<>>;
+
+std::size_t page_limit(const Query& q) {
+  auto it = q.find("limit");
+  if (it == q.end()) return kPageDefault;
+  auto n = parse_u64(it->second);
+  if (!n || *n == 0 || *n > kPageMax) fail(400, error_code::kBadRequest, "limit must be an integer from 1 to 100");
+  return static_cast<std::size_t>(*n);
+}
+
+std::optional<std::uint64_t> before_height(const Query& q) {
+  auto it = q.find("before");
+  if (it == q.end()) return std::nullopt;
+  auto n = parse_u64(it->second);
+  if (!n) fail(400, error_code::kBadRequest, "before must be a block height");
+  return n;
+}
+
+crypto::Hash32 parse_hash(std::string_view text, const char* what) {
+  auto bytes = text.size() == 64 ? from_hex(text) : std::nullopt;
+  if (!bytes) fail(400, error_code::kBadRequest, std::string(what) + " must be 64 hex digits");
+  crypto::Hash32 h;
+  std::copy(bytes->begin(), bytes->end(), h.begin());
+  return h;
+}
+
+crypto::Address parse_address(std::string_view text) {
+  auto a = crypto::Address::parse(text);
+  if (!a) fail(400, error_code::kBadRequest, "not a valid address (tc1..., bech32m)");
+  return *a;
+}
+
+Response get_tx(ServerContext& ctx, std::string_view hash_text) {
+  const crypto::Hash32 hash = parse_hash(hash_text, "a transaction hash");
+  const TxStatus status = ctx.backend.tx_status(hash);
+  return json_response(status.state == TxState::kUnknown ? 404 : 200, tx_status_json(hash, status));
+}
+
+Response get_block(ServerContext& ctx, std::string_view id) {
+  std::optional<std::uint64_t> height;
+  if (id == "latest") {
+    height = ctx.backend.head().height;
+    if (*height == 0) fail(404, error_code::kNotFound, "no block has been committed yet");
+  } else if (id.size() == 64) {
+    height = ctx.backend.height_of(parse_hash(id, "a block hash"));
+  } else {
+    height = parse_u64(id);
+    if (!height) fail(400, error_code::kBadRequest, "a block is named by height, 64-hex hash or 'latest'");
+  }
+  auto block = height ? ctx.backend.block_at(*height) : std::nullopt;
+  if (!block) fail(404, error_code::kNotFound, "no such block");
+  return json_response(200, block_json(*block, ctx.backend.genesis().validators));
+}
+
+Response list_blocks(ServerContext& ctx, const Query& q) {
+  const std::size_t limit = page_limit(q);
+  std::uint64_t height = ctx.backend.head().height;
+  if (auto before = before_height(q)) height = std::min(height, *before == 0 ? 0 : *before - 1);
+  Json blocks = Json::array();
+  for (; height >= 1 && blocks.size() < limit; --height) {
+    auto header = ctx.backend.header_at(height);
+    if (!header) break;  // pruned below this height
+    blocks.push_back(block_summary_json(*header));
+  }
+  return json_response(200, {{"blocks", std::move(blocks)}});
+}
+
+Response account_txs(ServerContext& ctx, const crypto::Address& address, const Query& q) {
+  const std::size_t limit = page_limit(q);
+  return json_response(200, account_txs_json(ctx.backend.account_txs(address, limit, before_height(q))));
+}
+
+Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string_view>& s, std::string_view query) {
+  const std::size_t n = s.size();
+  if (n == 1 && s[0] == "txs") return method_not_allowed("POST");
+  if (n == 1 && s[0] == "events") return method_not_allowed("GET");
+  const bool known = (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" || s[0] == "blocks")) ||
+                     (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
+                     (n == 3 && s[0] == "accounts" && s[2] == "txs");
+  if (!known) return not_found();
+  if (!is_get) return method_not_allowed("GET, HEAD");
+  Backend& b = ctx.backend;
+  if (s[0] == "status") {
+    return json_response(200, status_json(b.genesis(), b.genesis_hash(), b.head(), b.mempool_stats(),
+                                          ctx.config.node_version));
+  }
+  if (s[0] == "genesis") {
+    Response r;
+    r.body = chain::genesis_to_json(b.genesis());
+    return r;
+  }
+  if (s[0] == "validators") return json_response(200, validators_json(b.genesis()));
+  if (s[0] == "txs") return get_tx(ctx, s[1]);
+  if (s[0] == "blocks") return n == 1 ? list_blocks(ctx, parse_query(query)) : get_block(ctx, s[1]);
+  const crypto::Address address = parse_address(s[1]);
+  if (n == 3) return account_txs(ctx, address, parse_query(query));
+  return json_response(200, account_json(address, b.account(address)));
+}
+
+Response static_or_404(ServerContext& ctx, bool is_get, std::string_view path) {
+  if (ctx.static_root.empty()) return not_found();
+  if (!is_get) return method_not_allowed("GET, HEAD");
+  auto file = load_static_file(ctx.static_root, path);
+  if (!file) return not_found();
+  Response r;
+  r.content_type = std::move(file->content_type);
+  r.body = std::move(file->body);
+  // The explorer changes with the node's version; revalidate rather than serve stale pages.
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  return r;
+}
+
+}  // namespace
+
+Response json_response(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.body = to_json_text(body);
+  return r;
+}
+
+Response error_response(const ApiError& error) {
+  Response r;
+  r.status = error.http_status;
+  r.body = error_body(error);
+  if (error.http_status == 503) r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) {
+  const std::size_t q = target.find('?');
+  if (q == std::string_view::npos) return {target, {}};
+  return {target.substr(0, q), target.substr(q + 1)};
+}
+
+Response handle_request(ServerContext& ctx, std::string_view method, std::string_view target) {
+  const auto [path, query] = split_target(target);
+  const bool is_get = method == "GET" || method == "HEAD";
+  try {
+    if (path == "/openapi.yaml") {
+      if (!is_get) return method_not_allowed("GET, HEAD");
+      Response r;
+      r.content_type = "application/yaml";
+      r.body = ctx.openapi_yaml;
+      return r;
+    }
+    if (path == "/v1" || path.starts_with("/v1/")) {
+      return route_v1(ctx, is_get, split_path(path.substr(path.size() > 3 ? 4 : 3)), query);
+    }
+    return static_or_404(ctx, is_get, path);
+  } catch (const HttpFailure& f) {
+    return error_response(f.error);
+  } catch (const std::exception& e) {
+    ctx.log->error("api: {} {} failed: {}", method, path, e.what());
+    return error_response(make_error(500, error_code::kInternal, "the node failed to answer; see its log"));
+  }
+}
+
+Response handle_submit(ServerContext& ctx, std::string_view content_type, std::string_view body) {
+  try {
+    SubmitParse parsed = parse_submit_body(content_type, body, ctx.limits);
+    if (const ApiError* error = std::get_if<ApiError>(&parsed)) return error_response(*error);
+    SubmitBody& submitted = std::get<SubmitBody>(parsed);
+    std::vector<chain::Transaction> txs;
+    txs.reserve(submitted.items.size());
+    for (TxParse& item : submitted.items) {
+      if (item.ok()) txs.push_back(std::move(*item.tx));  // the response only needs ok()
+    }
+    const std::size_t count = txs.size();
+    std::vector<SubmitResult> results;
+    if (count > 0) results = ctx.backend.submit(std::move(txs));
+    if (results.size() != count) {
+      ctx.log->error("api: backend returned {} submit results for {} transactions", results.size(), count);
+      return error_response(make_error(500, error_code::kInternal, "the node failed to answer; see its log"));
+    }
+    return json_response(200, submit_response_json(submitted.items, results));
+  } catch (const std::exception& e) {
+    ctx.log->error("api: POST /v1/txs failed: {}", e.what());
+    return error_response(make_error(500, error_code::kInternal, "the node failed to answer; see its log"));
+  }
+}
+
+}  // namespace telco::api

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""End-to-end tests of real telcod processes with real clients. Prints one line per test
+and a closing 'e2e: N passed, M failed' line; exits non-zero on any failure."""
+import argparse
+import sys
+import time
+import traceback
+
+import harness
+import test_api
+import test_cli
+import test_crash
+
+
+TESTS = [
+    test_cli.test_wallet_send_and_lookups,
+    test_api.test_curl_submit_and_queries,
+    test_api.test_bad_input_is_refused_and_harmless,
+    test_api.test_config_errors_are_clear,
+    test_crash.test_clean_restart_keeps_chain,
+    test_crash.test_kill9_mid_load_loses_nothing,
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build", default="build", help="build directory holding telcod and telco")
+    parser.add_argument("--bench-build", help="build directory holding telco-bench (default: --build)")
+    parser.add_argument("--sanitized", action="store_true", help="binaries are ASan/UBSan builds: longer timeouts")
+    parser.add_argument("-k", help="run only tests whose name contains this")
+    args = parser.parse_args()
+    bins = harness.Binaries(args.build, args.bench_build, args.sanitized)
+    passed = failed = 0
+    for test in TESTS:
+        if args.k and args.k not in test.__name__:
+            continue
+        started = time.time()
+        try:
+            with harness.Workdir() as workdir:
+                test(bins, workdir)
+            passed += 1
+            print(f"PASS {test.__name__} ({time.time() - started:.1f} s)", flush=True)
+        except Exception as e:  # noqa: BLE001 - report every failure, keep going
+            failed += 1
+            print(f"FAIL {test.__name__} ({time.time() - started:.1f} s): {e}", flush=True)
+            if not isinstance(e, harness.TestFailure):
+                traceback.print_exc()
+    print(f"e2e: {passed} passed, {failed} failed", flush=True)
+    sys.exit(1 if failed or passed == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()
