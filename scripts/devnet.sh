@@ -26,13 +26,15 @@ if [ ! -f "$node_home/genesis.json" ]; then
   TELCO_PASSPHRASE="" "$telco" --home "$cli_home" keys import demo --seed-file "$node_home/demo_key.seed" >/dev/null
 fi
 demo_address=$(TELCO_PASSPHRASE="" "$telco" --home "$cli_home" --key demo address)
+explorer_line="   Explorer:  (not built yet: issue #6)"
+if [ -f "$root/web/explorer/index.html" ]; then explorer_line="   Explorer:  http://127.0.0.1:$port/"; fi
 
 cat <<MSG
 
 ================================================================================
  Telcochain devnet (1 validator) — chain id telco-devnet
    API:       http://127.0.0.1:$port/v1/status
-   Explorer:  http://127.0.0.1:$port/
+$explorer_line
    OpenAPI:   http://127.0.0.1:$port/openapi.yaml
    Demo key:  "demo" = $demo_address (funded with 1,000,000 TEL)
 

@@ -123,7 +123,7 @@ std::string render_block(const Json& block) {
   const Json& sigs = member(commit, "signatures");
   std::vector<std::vector<std::string>> signer_rows;
   for (const Json& s : sigs.is_array() ? sigs : Json::array()) {
-    signer_rows.push_back({field(s, "name"), field(s, "address"), "power " + field(s, "power")});
+    signer_rows.push_back({field(s, "name"), field(s, "address"), field(s, "power")});
   }
   out += "Signed by " + std::to_string(signer_rows.size()) + " validator(s) in round " +
          field(commit, "round") + "\n";

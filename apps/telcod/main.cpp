@@ -121,7 +121,6 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   telco::api::HttpServer server(api_config, node);
   server.start();
   node.start();
-  spdlog::info("API listening on http://{}:{}/v1/status", host, server.port());
   if (!api_config.static_root.empty()) spdlog::info("explorer at http://{}:{}/", host, server.port());
 
   std::signal(SIGINT, on_signal);
