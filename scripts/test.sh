@@ -15,6 +15,35 @@ jobs=$(nproc)
 skip=" ${TELCO_TEST_SKIP:-} "
 stage() { printf '\n==== %s ====\n' "$*"; }
 started=$(date +%s)
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+total_passed=0
+total_failed=0
+# Adds the counts of a ctest log ("... tests failed out of N") or an e2e log ("e2e: N passed, M failed").
+count() {
+  local p f
+  if grep -q "tests failed out of" "$1"; then
+    f=$(grep -oE "[0-9]+ tests failed out of" "$1" | tail -1 | grep -oE "^[0-9]+")
+    p=$(( $(grep -oE "tests failed out of [0-9]+" "$1" | tail -1 | grep -oE "[0-9]+$") - f ))
+  else
+    p=$(grep -oE "^e2e: [0-9]+ passed" "$1" | tail -1 | grep -oE "[0-9]+" || echo 0)
+    f=$(grep -oE "[0-9]+ failed$" "$1" | tail -1 | grep -oE "^[0-9]+" || echo 0)
+  fi
+  total_passed=$((total_passed + p))
+  total_failed=$((total_failed + f))
+}
+run_logged() {  # run_logged NAME command...: shows output, keeps a copy for counting
+  local log="$logs/$1"; shift
+  set +e
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  count "$log"
+  if [ "$rc" -ne 0 ]; then
+    echo "tests: $total_passed passed, $total_failed failed"
+    exit "$rc"
+  fi
+}
 
 stage "dependencies"
 bash scripts/install-deps.sh
@@ -24,21 +53,20 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build -j"$jobs"
 
 stage "unit tests"
-ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
+run_logged unit ctest --test-dir build --output-on-failure -j"$jobs" --timeout 300
 
 stage "end-to-end tests"
-python3 tests/e2e/run_all.py --build build
+run_logged e2e python3 tests/e2e/run_all.py --build build
 
 if [[ "$skip" != *" asan "* ]]; then
   stage "build with ASan + UBSan (g++)"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTELCO_SANITIZE=ON -DTELCO_BUILD_BENCH=OFF >/dev/null
   ninja -C build-asan -j"$jobs"
   stage "unit tests under ASan + UBSan"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_logged unit-asan ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 600
   stage "end-to-end tests under ASan + UBSan"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    python3 tests/e2e/run_all.py --build build-asan --bench-build build --sanitized
+  run_logged e2e-asan python3 tests/e2e/run_all.py --build build-asan --bench-build build --sanitized
 fi
 
 if [[ "$skip" != *" fuzz "* ]]; then
@@ -53,3 +81,4 @@ fi
 
 echo
 echo "all stages passed in $(( $(date +%s) - started )) s"
+echo "tests: $total_passed passed, $total_failed failed"
