@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/fuzz_*.cpp) with clang-14, ASan and UBSan in
 # build-fuzz/, then runs each for SECONDS (default 30) starting from its checked-in seed
-# corpus (tests/fuzz/corpus/<target>/). New corpus entries go to build-fuzz/corpus/<target>/,
-# so the checked-in seeds stay small; crashing inputs go to build-fuzz/artifacts/<target>/.
+# corpus (tests/fuzz/corpus/<target>/), with its dictionary (tests/fuzz/<target>.dict) if
+# there is one. New corpus entries go to build-fuzz/corpus/<target>/, so the checked-in
+# seeds stay small; crashing inputs go to build-fuzz/artifacts/<target>/.
 # Exits non-zero if any target crashed, leaked, timed out or failed to build.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]
@@ -52,11 +53,13 @@ for t in "${targets[@]}"; do
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   seeds=()
   [[ -d "$root/tests/fuzz/corpus/$t" ]] && seeds+=("$root/tests/fuzz/corpus/$t")
+  dict=()
+  [[ -f "$root/tests/fuzz/$t.dict" ]] && dict+=("-dict=$root/tests/fuzz/$t.dict")
   printf '==== %s (%s s)\n' "$t" "$seconds"
   status=ok
   if ! ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
       "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="$artifacts/" "$work" "${seeds[@]}" >"$log" 2>&1; then
+      -artifact_prefix="$artifacts/" "${dict[@]}" "$work" "${seeds[@]}" >"$log" 2>&1; then
     status=FAILED
     failed=1
   fi

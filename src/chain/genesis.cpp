@@ -161,6 +161,7 @@ Genesis parse_genesis_json(std::string_view text) {
     if (!v.is_object()) fail("each validator must be an object");
     reject_unknown(v, {"name", "public_key", "power"}, "validator");
     GenesisValidator gv;
+    if (v.contains("name") && !v["name"].is_string()) fail("validator name must be a string");
     gv.name = v.value("name", "");
     auto pk = v.contains("public_key") && v["public_key"].is_string()
                   ? crypto::public_key_from_hex(v["public_key"].get<std::string>())

@@ -12,8 +12,8 @@
 #include "api/json/error.h"
 #include "api/json/submit_body.h"
 #include "api/json/tx_json.h"
-#include "modules/registry.h"
 #include "fuzz_check.h"
+#include "modules/registry.h"
 
 namespace {
 

@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string encoded = crypto::bech32m_encode(crypto::kAddressPrefix, payload);
   const auto back = crypto::bech32m_decode(encoded);
   FUZZ_CHECK(back && back->hrp == crypto::kAddressPrefix);
-  FUZZ_CHECK(back->data.size() == payload.size() && std::equal(payload.begin(), payload.end(), back->data.begin()));
+  FUZZ_CHECK(back->data.size() == payload.size() &&
+             std::equal(payload.begin(), payload.end(), back->data.begin()));
   if (payload.size() == crypto::kAddressBytes) {
     const auto addr = crypto::Address::parse(encoded);
     FUZZ_CHECK(addr && addr->to_string() == encoded);

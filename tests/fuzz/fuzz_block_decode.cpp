@@ -11,7 +11,9 @@ namespace {
 
 using namespace telco;
 
-bool same(const Bytes& a, ByteView b) { return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
+bool same(const Bytes& a, ByteView b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
 
 void header(ByteView in) {
   const auto h = chain::decode_header(in);
@@ -40,8 +42,8 @@ void commit(ByteView in) {
   FUZZ_CHECK(same(c->encode(), in));
   FUZZ_CHECK(c->signatures.size() <= chain::kValidatorsMax);
   for (const chain::CommitSig& s : c->signatures) {
-    const Bytes vote =
-        chain::vote_signing_bytes("fuzz", chain::kVotePrecommit, c->height, c->round, c->block_hash, s.time_ms);
+    const Bytes vote = chain::vote_signing_bytes("fuzz", chain::kVotePrecommit, c->height, c->round,
+                                                 c->block_hash, s.time_ms);
     (void)crypto::verify(s.validator, vote, s.signature);
   }
 }

@@ -1,12 +1,12 @@
 // chain/amount: decimal TEL text <-> integer uTEL.
+#include "chain/amount.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
-
-#include "chain/amount.h"
 
 namespace telco::chain {
 namespace {
@@ -55,8 +55,8 @@ TEST(Amount, RejectsInvalidText) {
       "1.2.3",
       "1..2",
       "0x10",
-      "1.0000001",   // 7 decimals
-      "0.0000000",   // 7 decimals, even of zero
+      "1.0000001",              // 7 decimals
+      "0.0000000",              // 7 decimals, even of zero
       "18446744073709.551616",  // max + 1
       "18446744073710",         // whole part overflows after scaling
       "18446744073709551616",   // overflows u64 as an integer

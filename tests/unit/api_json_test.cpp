@@ -27,7 +27,8 @@ crypto::KeyPair key(std::uint8_t n) {
   return crypto::KeyPair::from_seed(seed);
 }
 
-chain::Transaction transfer(std::uint64_t nonce, std::uint64_t amount = 5'000, std::string memo = "invoice 7") {
+chain::Transaction transfer(std::uint64_t nonce, std::uint64_t amount = 5'000,
+                            std::string memo = "invoice 7") {
   modules::bank::Transfer t;
   t.to = crypto::Address::from_public_key(key(2).public_key());
   t.amount = amount;
@@ -136,7 +137,8 @@ TEST(ApiTxJson, RejectsEveryMalformedField) {
       {"missing version", [](Json& j) { j.erase("version"); }, ResultCode::kMalformedEncoding},
       {"version 2", [](Json& j) { j["version"] = 2; }, ResultCode::kUnsupportedVersion},
       {"chain_id number", [](Json& j) { j["chain_id"] = 7; }, ResultCode::kMalformedEncoding},
-      {"chain_id too long", [](Json& j) { j["chain_id"] = std::string(51, 'c'); }, ResultCode::kMalformedEncoding},
+      {"chain_id too long", [](Json& j) { j["chain_id"] = std::string(51, 'c'); },
+       ResultCode::kMalformedEncoding},
       {"negative nonce", [](Json& j) { j["nonce"] = -1; }, ResultCode::kMalformedEncoding},
       {"float nonce", [](Json& j) { j["nonce"] = 1.5; }, ResultCode::kMalformedEncoding},
       {"huge nonce", [](Json& j) { j["nonce"] = 1e30; }, ResultCode::kMalformedEncoding},
@@ -148,12 +150,15 @@ TEST(ApiTxJson, RejectsEveryMalformedField) {
       {"sender short", [](Json& j) { j["sender"] = "abcd"; }, ResultCode::kMalformedEncoding},
       {"sender not hex", [](Json& j) { j["sender"] = std::string(64, 'z'); }, ResultCode::kMalformedEncoding},
       {"sender_address number", [](Json& j) { j["sender_address"] = 1; }, ResultCode::kMalformedEncoding},
-      {"signature short", [](Json& j) { j["signature"] = std::string(126, 'a'); }, ResultCode::kMalformedEncoding},
+      {"signature short", [](Json& j) { j["signature"] = std::string(126, 'a'); },
+       ResultCode::kMalformedEncoding},
       {"payload string", [](Json& j) { j["payload"] = "x"; }, ResultCode::kMalformedPayload},
       {"payload no type", [](Json& j) { j["payload"].erase("type"); }, ResultCode::kMalformedPayload},
-      {"payload unknown type", [](Json& j) { j["payload"]["type"] = "bank.steal"; }, ResultCode::kUnknownPayloadType},
+      {"payload unknown type", [](Json& j) { j["payload"]["type"] = "bank.steal"; },
+       ResultCode::kUnknownPayloadType},
       {"payload unknown field", [](Json& j) { j["payload"]["extra"] = 1; }, ResultCode::kMalformedPayload},
-      {"payload negative amount", [](Json& j) { j["payload"]["amount"] = -5; }, ResultCode::kMalformedPayload},
+      {"payload negative amount", [](Json& j) { j["payload"]["amount"] = -5; },
+       ResultCode::kMalformedPayload},
       {"payload amount overflow", [](Json& j) { j["payload"]["amount"] = "99999999999999999999"; },
        ResultCode::kMalformedPayload},
       {"payload bad address", [](Json& j) { j["payload"]["to"] = "tc1qqqq"; }, ResultCode::kMalformedPayload},
@@ -216,7 +221,8 @@ TEST(ApiSubmitBody, AcceptsEveryDocumentedForm) {
   }
   const std::vector<std::string> lists = {
       Json{{"txs", Json::array({to_hex(a.encode()), to_hex(b.encode())})}}.dump(),
-      Json{{"txs", Json::array({to_base64(a.encode()), to_base64(b.encode())})}, {"encoding", "base64"}}.dump(),
+      Json{{"txs", Json::array({to_base64(a.encode()), to_base64(b.encode())})}, {"encoding", "base64"}}
+          .dump(),
       Json{{"txs", Json::array({tx_to_json(a), tx_to_json(b)})}}.dump(),
       Json{{"txs", Json::array({tx_to_json(a), to_hex(b.encode())})}}.dump(),
   };
@@ -226,7 +232,8 @@ TEST(ApiSubmitBody, AcceptsEveryDocumentedForm) {
     EXPECT_EQ(*s.items[0].tx, a);
     EXPECT_EQ(*s.items[1].tx, b);
   }
-  const SubmitBody octet = body_of(parse_submit_body("application/octet-stream", as_text(octet_list({a, b}))));
+  const SubmitBody octet =
+      body_of(parse_submit_body("application/octet-stream", as_text(octet_list({a, b}))));
   ASSERT_EQ(octet.items.size(), 2u);
   EXPECT_EQ(*octet.items[1].tx, b);
 }
@@ -326,7 +333,8 @@ TEST(ApiSubmitBody, ReportsBadItemsInOrder) {
   EXPECT_TRUE(s.items[8].ok());
 
   const std::string b64 = to_base64(good.encode());
-  const Json b64_body = {{"txs", {b64, b64.substr(0, b64.size() - 1), b64 + "\n", "!!!!"}}, {"encoding", "base64"}};
+  const Json b64_body = {{"txs", {b64, b64.substr(0, b64.size() - 1), b64 + "\n", "!!!!"}},
+                         {"encoding", "base64"}};
   const SubmitBody s64 = body_of(json_body(b64_body.dump()));
   ASSERT_EQ(s64.items.size(), 4u);
   EXPECT_TRUE(s64.items[0].ok());
@@ -336,7 +344,9 @@ TEST(ApiSubmitBody, ReportsBadItemsInOrder) {
 }
 
 TEST(ApiSubmitBody, OctetStreamErrors) {
-  const auto octet = [](const Bytes& b) { return parse_submit_body("application/octet-stream", to_string(b)); };
+  const auto octet = [](const Bytes& b) {
+    return parse_submit_body("application/octet-stream", to_string(b));
+  };
   const Bytes two = octet_list({transfer(0), transfer(1)});
 
   EXPECT_EQ(error_of(octet({})).code, "invalid_tx");

@@ -1,6 +1,7 @@
 // The HTTP/WebSocket server on an ephemeral port, driven by real Beast clients, over an
 // in-memory chain that stands in for the node (real transactions, signatures and blocks).
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <filesystem>
@@ -12,8 +13,10 @@
 
 #include "api/backend.h"
 #include "api/beast.h"
+#include "api/event_hub.h"
 #include "api/http_server.h"
 #include "api/json/tx_json.h"
+#include "api/static_files.h"
 #include "chain/genesis.h"
 #include "modules/bank/transfer.h"
 #include "modules/registry.h"
@@ -135,8 +138,8 @@ class TestChain final : public Backend {
     info.pending_nonce = info.nonce + info.pending_txs;
     return info;
   }
-  std::vector<std::pair<TxLocation, crypto::Hash32>> account_txs(const crypto::Address& a, std::size_t limit,
-                                                                 std::optional<std::uint64_t> before) const override {
+  std::vector<std::pair<TxLocation, crypto::Hash32>> account_txs(
+      const crypto::Address& a, std::size_t limit, std::optional<std::uint64_t> before) const override {
     std::lock_guard lock(mutex_);
     std::vector<std::pair<TxLocation, crypto::Hash32>> out;
     for (auto b = blocks_.rbegin(); b != blocks_.rend() && out.size() < limit; ++b) {
@@ -144,7 +147,8 @@ class TestChain final : public Backend {
       for (std::uint32_t i = 0; i < b->block.txs.size() && out.size() < limit; ++i) {
         const auto& tx = b->block.txs[i];
         auto to = modules::bank::Transfer::decode(tx.payload);
-        if (tx.sender_address() == a || (to && to->to == a)) out.push_back({{b->block.header.height, i}, tx.hash()});
+        if (tx.sender_address() == a || (to && to->to == a))
+          out.push_back({{b->block.header.height, i}, tx.hash()});
       }
     }
     return out;
@@ -182,7 +186,8 @@ class TestChain final : public Backend {
       data->hash = h.hash();
       data->commit.height = h.height;
       data->commit.block_hash = data->hash;
-      const Bytes vote = chain::vote_signing_bytes(h.chain_id, chain::kVotePrecommit, h.height, 0, data->hash, h.time_ms);
+      const Bytes vote =
+          chain::vote_signing_bytes(h.chain_id, chain::kVotePrecommit, h.height, 0, data->hash, h.time_ms);
       data->commit.signatures = {{key(9).public_key(), h.time_ms, key(9).sign(vote)}};
       blocks_.push_back(*data);
       for (const auto& [id, f] : subscribers_) subscribers.push_back(f);
@@ -220,7 +225,8 @@ class TestChain final : public Backend {
     return it == nonces_.end() ? 0 : it->second;
   }
   std::size_t pending_count(const crypto::Address& a) const {
-    return std::count_if(pending_.begin(), pending_.end(), [&](const auto& tx) { return tx.sender_address() == a; });
+    return std::count_if(pending_.begin(), pending_.end(),
+                         [&](const auto& tx) { return tx.sender_address() == a; });
   }
 
   ResultCode admit(chain::Transaction tx) {
@@ -317,8 +323,8 @@ class Client {
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
     parser.skip(head);
-    const beast::error_code ec =
-        run_op(ioc_, stream_, [&](auto handler) { http::async_read(stream_, buffer_, parser, std::move(handler)); });
+    const beast::error_code ec = run_op(
+        ioc_, stream_, [&](auto handler) { http::async_read(stream_, buffer_, parser, std::move(handler)); });
     if (ec) {
       ADD_FAILURE() << "read failed: " << ec.message();
       return {};
@@ -332,13 +338,15 @@ class Client {
 
   // Writes raw bytes and reads until the server closes (or the deadline).
   std::string raw(const std::string& bytes) {
-    run_op(ioc_, stream_, [&](auto handler) { asio::async_write(stream_, asio::buffer(bytes), std::move(handler)); });
+    run_op(ioc_, stream_,
+           [&](auto handler) { asio::async_write(stream_, asio::buffer(bytes), std::move(handler)); });
     std::string out;
     std::array<char, 4096> chunk;
     for (;;) {
       std::size_t n = 0;
       const beast::error_code ec = run_op(ioc_, stream_, [&](auto handler) {
-        stream_.async_read_some(asio::buffer(chunk), [&n, handler = std::move(handler)](beast::error_code e, std::size_t got) mutable {
+        stream_.async_read_some(asio::buffer(chunk), [&n, handler = std::move(handler)](
+                                                         beast::error_code e, std::size_t got) mutable {
           n = got;
           handler(e, got);
         });
@@ -351,8 +359,9 @@ class Client {
 
   bool closed_by_server() {
     std::array<char, 16> chunk;
-    const beast::error_code ec = run_op(
-        ioc_, stream_, [&](auto handler) { stream_.async_read_some(asio::buffer(chunk), std::move(handler)); });
+    const beast::error_code ec = run_op(ioc_, stream_, [&](auto handler) {
+      stream_.async_read_some(asio::buffer(chunk), std::move(handler));
+    });
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
 
@@ -566,11 +575,13 @@ TEST_F(ApiServer, ErrorsFollowTheContract) {
 
   // Announced over the limit: answered from the header alone.
   std::string reply = Client(port_).raw(
-      "POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n");
+      "POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+      "100000000\r\n\r\n");
   EXPECT_NE(reply.find("HTTP/1.1 413"), std::string::npos) << reply;
   EXPECT_NE(reply.find("body_too_large"), std::string::npos);
 
-  reply = Client(port_).raw("POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
+  reply = Client(port_).raw(
+      "POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n");
   EXPECT_NE(reply.find("HTTP/1.1 411"), std::string::npos) << reply;
   EXPECT_NE(reply.find("length_required"), std::string::npos);
 
@@ -579,8 +590,10 @@ TEST_F(ApiServer, ErrorsFollowTheContract) {
 
   // Expect: 100-continue gets its interim response, then the answer.
   const std::string body = Json{{"tx", to_hex(transfer(1, 0).encode())}}.dump();
-  reply = Client(port_).raw("POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
-                            "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  reply = Client(port_).raw(
+      "POST /v1/txs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(reply.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << reply;
   EXPECT_NE(reply.find("HTTP/1.1 200"), std::string::npos) << reply;
 }
@@ -594,8 +607,8 @@ TEST_F(ApiServer, KeepAliveAndHead) {
   EXPECT_TRUE(head.body.empty());
   EXPECT_GT(std::stoul(head.header(http::field::content_length)), 10u);
   EXPECT_EQ(c.request(http::verb::get, "/v1/validators").status, 200u);
-  const Reply sub = c.request(http::verb::post, "/v1/txs", Json{{"tx", to_hex(transfer(1, 0).encode())}}.dump(),
-                              "application/json");
+  const Reply sub = c.request(http::verb::post, "/v1/txs",
+                              Json{{"tx", to_hex(transfer(1, 0).encode())}}.dump(), "application/json");
   EXPECT_EQ(sub.json()["accepted"], 1);
   EXPECT_EQ(c.request(http::verb::get, "/v1/status").json()["mempool"]["txs"], 1);
 }
@@ -720,13 +733,83 @@ TEST_F(ApiStaticFiles, ServesFilesWithTypes) {
 }
 
 TEST_F(ApiStaticFiles, RefusesTraversal) {
-  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/sub/../../secret.txt", "/sub/..%2f..%2fsecret.txt",
-                           "/..%5csecret.txt", "/link.txt", "/%00index.html", "/%zz", "//etc/passwd",
-                           "/sub/%2e%2e/%2e%2e/secret.txt"}) {
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/sub/../../secret.txt",
+                           "/sub/..%2f..%2fsecret.txt", "/..%5csecret.txt", "/link.txt", "/%00index.html",
+                           "/%zz", "//etc/passwd", "/sub/%2e%2e/%2e%2e/secret.txt"}) {
     const Reply r = get(path);
     EXPECT_NE(r.status, 200u) << path;
     EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos) << path;
   }
+}
+
+TEST(ApiStaticPaths, DecodingAndContentTypes) {
+  EXPECT_EQ(percent_decode("/a%20b%2Fc"), "/a b/c");
+  EXPECT_EQ(percent_decode("a+b"), "a+b");
+  EXPECT_FALSE(percent_decode("%"));
+  EXPECT_FALSE(percent_decode("%4"));
+  EXPECT_FALSE(percent_decode("%g0"));
+  EXPECT_EQ(content_type_for("x/INDEX.HTML"), "text/html; charset=utf-8");
+  EXPECT_EQ(content_type_for("a.svg"), "image/svg+xml");
+  EXPECT_EQ(content_type_for("a.wasm"), "application/wasm");
+  EXPECT_EQ(content_type_for("noext"), "application/octet-stream");
+  EXPECT_FALSE(resolve_static_path({}, "/index.html"));
+  EXPECT_FALSE(resolve_static_path("/tmp", "relative"));
+}
+
+// The hub in isolation, with the io side replaced by a queue the test runs by hand.
+class RecordingSink final : public EventSink {
+ public:
+  void deliver(std::shared_ptr<const std::string> message) override { messages.push_back(*message); }
+  void disconnect() override { ++disconnects; }
+  std::vector<std::string> messages;
+  int disconnects = 0;
+};
+
+struct ManualIo {
+  std::vector<std::function<void()>> tasks;
+  void run() {
+    while (!tasks.empty()) {
+      auto t = std::move(tasks.front());
+      tasks.erase(tasks.begin());
+      t();
+    }
+  }
+};
+
+BlockEvent event_at(std::uint64_t height) {
+  auto data = std::make_shared<BlockData>();
+  data->block.header.height = height;
+  data->hash = data->block.header.hash();
+  return {data};
+}
+
+TEST(ApiEventHub, SerializesOncePerBlockInOrderAndDisconnectsOnOverflow) {
+  ManualIo io;
+  auto hub = std::make_shared<EventHub>([&](std::function<void()> f) { io.tasks.push_back(std::move(f)); },
+                                        spdlog::default_logger());
+  hub->on_block(event_at(1));
+  EXPECT_TRUE(io.tasks.empty());  // nobody listens: no work at all
+  auto a = std::make_shared<RecordingSink>();
+  auto b = std::make_shared<RecordingSink>();
+  hub->join(a);
+  hub->join(b);
+  for (std::uint64_t h = 2; h <= 4; ++h) hub->on_block(event_at(h));
+  EXPECT_EQ(io.tasks.size(), 1u);  // one drain scheduled, however many blocks wait
+  io.run();
+  ASSERT_EQ(a->messages.size(), 3u);
+  EXPECT_EQ(a->messages, b->messages);
+  for (std::uint64_t h = 2; h <= 4; ++h) EXPECT_EQ(Json::parse(a->messages[h - 2])["block"]["height"], h);
+
+  b.reset();  // a session that went away is dropped
+  for (std::size_t i = 0; i <= EventHub::kBacklogMax; ++i) hub->on_block(event_at(10 + i));
+  io.run();
+  EXPECT_EQ(a->disconnects, 1);
+  EXPECT_EQ(hub->subscribers(), 0u);
+
+  hub->stop();
+  hub->join(a);
+  hub->on_block(event_at(99));
+  EXPECT_TRUE(io.tasks.empty());
 }
 
 TEST(ApiServerLifecycle, StopClosesConnectionsAndIsIdempotent) {

@@ -54,7 +54,8 @@ TEST(Transfer, PayloadLayout) {
 }
 
 TEST(Transfer, DecodeRoundTrip) {
-  for (const Transfer& t : {sample_transfer(), Transfer{addr(3), 1, {}}, Transfer{addr(4), kMax, Bytes(kMemoBytesMax, 0xff)}}) {
+  for (const Transfer& t :
+       {sample_transfer(), Transfer{addr(3), 1, {}}, Transfer{addr(4), kMax, Bytes(kMemoBytesMax, 0xff)}}) {
     auto back = Transfer::decode(t.to_payload());
     ASSERT_TRUE(back);
     EXPECT_EQ(*back, t);
@@ -240,7 +241,8 @@ TEST(TransferJson, ToJson) {
 
 TEST(TransferJson, RoundTrip) {
   const TransferHandler h;
-  for (const Transfer& t : {sample_transfer(), Transfer{addr(3), kMax, {}}, Transfer{addr(4), 1, Bytes(kMemoBytesMax, 'x')}}) {
+  for (const Transfer& t :
+       {sample_transfer(), Transfer{addr(3), kMax, {}}, Transfer{addr(4), 1, Bytes(kMemoBytesMax, 'x')}}) {
     const chain::Payload p = t.to_payload();
     EXPECT_EQ(h.from_json(h.to_json(p)), p);
   }
@@ -251,8 +253,9 @@ TEST(TransferJson, FromJsonAcceptsMinimalForms) {
   const std::string to = addr(2).to_string();
   EXPECT_EQ(h.from_json({{"to", to}, {"amount", "5"}}), (Transfer{addr(2), 5, {}}.to_payload()));
   EXPECT_EQ(h.from_json({{"to", to}, {"amount", 5u}}), (Transfer{addr(2), 5, {}}.to_payload()));
-  EXPECT_EQ(h.from_json({{"type", "bank.transfer"}, {"to", to}, {"amount", "18446744073709551615"}, {"memo", ""}}),
-            (Transfer{addr(2), kMax, {}}.to_payload()));
+  EXPECT_EQ(
+      h.from_json({{"type", "bank.transfer"}, {"to", to}, {"amount", "18446744073709551615"}, {"memo", ""}}),
+      (Transfer{addr(2), kMax, {}}.to_payload()));
   EXPECT_EQ(h.from_json({{"to", to}, {"amount", "1500000"}, {"amount_tel", "1.5"}}),
             (Transfer{addr(2), 1'500'000, {}}.to_payload()));
   // Zero is representable (check() refuses it with its own code).
@@ -267,8 +270,8 @@ TEST(TransferJson, FromJsonRejections) {
   const Json cases[] = {
       Json::array(),
       Json("transfer"),
-      {{"to", to}},                                              // no amount
-      {{"amount", "5"}},                                         // no recipient
+      {{"to", to}},       // no amount
+      {{"amount", "5"}},  // no recipient
       {{"to", 5}, {"amount", "5"}},
       {{"to", typo}, {"amount", "5"}},
       {{"to", "tb" + to.substr(2)}, {"amount", "5"}},
@@ -285,7 +288,7 @@ TEST(TransferJson, FromJsonRejections) {
       {{"to", to}, {"amount", nullptr}},
       {{"to", to}, {"amount", "5"}, {"memo", 5}},
       {{"to", to}, {"amount", "5"}, {"memo", std::string(kMemoBytesMax + 1, 'm')}},
-      {{"to", to}, {"amount", "5"}, {"fee", "1"}},               // unknown field
+      {{"to", to}, {"amount", "5"}, {"fee", "1"}},                     // unknown field
       {{"to", to}, {"amount", "1000000"}, {"amount_tel", "1000000"}},  // TEL/uTEL confusion
       {{"to", to}, {"amount", "5"}, {"amount_tel", 5}},
       {{"to", to}, {"amount", "5"}, {"amount_tel", "abc"}},

@@ -74,7 +74,8 @@ Commit sample_commit(std::size_t n) {
     CommitSig s;
     s.validator = k.public_key();
     s.time_ms = 1'700'000'000'000 + i;
-    s.signature = k.sign(vote_signing_bytes("telco-test-1", kVotePrecommit, c.height, c.round, c.block_hash, s.time_ms));
+    s.signature = k.sign(
+        vote_signing_bytes("telco-test-1", kVotePrecommit, c.height, c.round, c.block_hash, s.time_ms));
     c.signatures.push_back(s);
   }
   return c;
@@ -231,15 +232,13 @@ TEST(Transaction, HashIsStableAndCoversSignature) {
 }
 
 TEST(Transaction, DecodeRejectsTruncationAtEveryByte) {
-  expect_every_prefix_truncated(sample_tx().encode(), [](ByteView b, DecodeError* e) {
-    return decode_transaction(b, e).has_value();
-  });
+  expect_every_prefix_truncated(
+      sample_tx().encode(), [](ByteView b, DecodeError* e) { return decode_transaction(b, e).has_value(); });
 }
 
 TEST(Transaction, DecodeRejectsTrailingBytes) {
-  expect_trailing_rejected(sample_tx().encode(), [](ByteView b, DecodeError* e) {
-    return decode_transaction(b, e).has_value();
-  });
+  expect_trailing_rejected(sample_tx().encode(),
+                           [](ByteView b, DecodeError* e) { return decode_transaction(b, e).has_value(); });
 }
 
 TEST(Transaction, DecodeRejectsWrongVersion) {
@@ -332,11 +331,16 @@ TEST(BlockHeader, RoundTrip) {
 TEST(BlockHeader, EveryFieldChangesTheHash) {
   const Hash32 base = sample_header().hash();
   const std::vector<std::function<void(BlockHeader&)>> mutations = {
-      [](BlockHeader& h) { h.chain_id += "x"; },   [](BlockHeader& h) { h.height++; },
-      [](BlockHeader& h) { h.time_ms++; },         [](BlockHeader& h) { h.prev_hash[31] ^= 1; },
-      [](BlockHeader& h) { h.tx_root[0] ^= 1; },   [](BlockHeader& h) { h.tx_count++; },
-      [](BlockHeader& h) { h.receipts_root[5] ^= 1; }, [](BlockHeader& h) { h.state_root[9] ^= 1; },
-      [](BlockHeader& h) { h.validators_hash[1] ^= 1; }, [](BlockHeader& h) { h.proposer.bytes[19] ^= 1; },
+      [](BlockHeader& h) { h.chain_id += "x"; },
+      [](BlockHeader& h) { h.height++; },
+      [](BlockHeader& h) { h.time_ms++; },
+      [](BlockHeader& h) { h.prev_hash[31] ^= 1; },
+      [](BlockHeader& h) { h.tx_root[0] ^= 1; },
+      [](BlockHeader& h) { h.tx_count++; },
+      [](BlockHeader& h) { h.receipts_root[5] ^= 1; },
+      [](BlockHeader& h) { h.state_root[9] ^= 1; },
+      [](BlockHeader& h) { h.validators_hash[1] ^= 1; },
+      [](BlockHeader& h) { h.proposer.bytes[19] ^= 1; },
   };
   std::set<Hash32> seen = {base};
   for (const auto& m : mutations) {
@@ -347,15 +351,13 @@ TEST(BlockHeader, EveryFieldChangesTheHash) {
 }
 
 TEST(BlockHeader, DecodeRejectsTruncationAtEveryByte) {
-  expect_every_prefix_truncated(sample_header().encode(), [](ByteView b, DecodeError* e) {
-    return decode_header(b, e).has_value();
-  });
+  expect_every_prefix_truncated(sample_header().encode(),
+                                [](ByteView b, DecodeError* e) { return decode_header(b, e).has_value(); });
 }
 
 TEST(BlockHeader, DecodeRejectsTrailingBytes) {
-  expect_trailing_rejected(sample_header().encode(), [](ByteView b, DecodeError* e) {
-    return decode_header(b, e).has_value();
-  });
+  expect_trailing_rejected(sample_header().encode(),
+                           [](ByteView b, DecodeError* e) { return decode_header(b, e).has_value(); });
 }
 
 TEST(BlockHeader, DecodeRejectsWrongVersion) {
@@ -436,15 +438,13 @@ TEST(Block, BodyMatchesHeader) {
 }
 
 TEST(Block, DecodeRejectsTruncationAtEveryByte) {
-  expect_every_prefix_truncated(sample_block(2).encode(), [](ByteView b, DecodeError* e) {
-    return decode_block(b, e).has_value();
-  });
+  expect_every_prefix_truncated(sample_block(2).encode(),
+                                [](ByteView b, DecodeError* e) { return decode_block(b, e).has_value(); });
 }
 
 TEST(Block, DecodeRejectsTrailingBytes) {
-  expect_trailing_rejected(sample_block(2).encode(), [](ByteView b, DecodeError* e) {
-    return decode_block(b, e).has_value();
-  });
+  expect_trailing_rejected(sample_block(2).encode(),
+                           [](ByteView b, DecodeError* e) { return decode_block(b, e).has_value(); });
 }
 
 TEST(Block, DecodeRejectsBadTransactionInside) {
@@ -524,24 +524,24 @@ TEST(Commit, SignaturesVerifyOverVoteBytes) {
   const Commit c = sample_commit(3);
   for (const CommitSig& s : c.signatures) {
     EXPECT_TRUE(crypto::verify(
-        s.validator, vote_signing_bytes("telco-test-1", kVotePrecommit, c.height, c.round, c.block_hash, s.time_ms),
+        s.validator,
+        vote_signing_bytes("telco-test-1", kVotePrecommit, c.height, c.round, c.block_hash, s.time_ms),
         s.signature));
     EXPECT_FALSE(crypto::verify(
-        s.validator, vote_signing_bytes("telco-test-1", kVotePrecommit, c.height, c.round, c.block_hash, s.time_ms + 1),
+        s.validator,
+        vote_signing_bytes("telco-test-1", kVotePrecommit, c.height, c.round, c.block_hash, s.time_ms + 1),
         s.signature));
   }
 }
 
 TEST(Commit, DecodeRejectsTruncationAtEveryByte) {
-  expect_every_prefix_truncated(sample_commit(2).encode(), [](ByteView b, DecodeError* e) {
-    return decode_commit(b, e).has_value();
-  });
+  expect_every_prefix_truncated(sample_commit(2).encode(),
+                                [](ByteView b, DecodeError* e) { return decode_commit(b, e).has_value(); });
 }
 
 TEST(Commit, DecodeRejectsTrailingBytes) {
-  expect_trailing_rejected(sample_commit(2).encode(), [](ByteView b, DecodeError* e) {
-    return decode_commit(b, e).has_value();
-  });
+  expect_trailing_rejected(sample_commit(2).encode(),
+                           [](ByteView b, DecodeError* e) { return decode_commit(b, e).has_value(); });
 }
 
 TEST(Commit, DecodeRejectsSignatureCountBeyondInputOrBound) {
@@ -584,7 +584,8 @@ TEST(Receipt, EncodingAndRoundTrip) {
 
 TEST(Receipt, DecodeRejectsTruncationAndTrailing) {
   const Bytes full = Receipt{ResultCode::kOk, 5}.encode();
-  expect_every_prefix_truncated(full, [](ByteView b, DecodeError* e) { return decode_receipt(b, e).has_value(); });
+  expect_every_prefix_truncated(full,
+                                [](ByteView b, DecodeError* e) { return decode_receipt(b, e).has_value(); });
   // A receipt has a fixed size of 10 bytes, so an extra byte already fails the size bound.
   Bytes longer = full;
   longer.push_back(0);
@@ -595,7 +596,8 @@ TEST(Receipt, DecodeRejectsTruncationAndTrailing) {
 
 TEST(Receipt, RootIsMerkleOverReceiptHashes) {
   const std::vector<Receipt> rs = {{ResultCode::kOk, 1000}, {ResultCode::kInsufficientFunds, 1000}};
-  const std::vector<Hash32> leaves = {crypto::blake2b_256(rs[0].encode()), crypto::blake2b_256(rs[1].encode())};
+  const std::vector<Hash32> leaves = {crypto::blake2b_256(rs[0].encode()),
+                                      crypto::blake2b_256(rs[1].encode())};
   EXPECT_EQ(receipts_root(rs), merkle_root(leaves));
   EXPECT_NE(receipts_root(rs), receipts_root({rs[1], rs[0]}));
   EXPECT_EQ(receipts_root({}), crypto::blake2b_256({}));

@@ -18,8 +18,8 @@ TEST(Writer, IntegersAreFixedWidthLittleEndian) {
   w.u16(0x0102);
   w.u32(0x03040506);
   w.u64(0x0708090a0b0c0d0eULL);
-  const Bytes expected = {0xab, 0x02, 0x01, 0x06, 0x05, 0x04, 0x03, 0x0e, 0x0d,
-                          0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x07};
+  const Bytes expected = {0xab, 0x02, 0x01, 0x06, 0x05, 0x04, 0x03, 0x0e,
+                          0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x07};
   EXPECT_EQ(w.data(), expected);
 }
 
@@ -62,7 +62,11 @@ TEST(Writer, TakeMovesTheBuffer) {
 
 template <typename T>
 void round_trip_width(void (Writer::*put)(T), T (Reader::*get)(), std::size_t width) {
-  const T values[] = {T{0}, T{1}, T{0x7f}, T{0x80}, std::numeric_limits<T>::max(),
+  const T values[] = {T{0},
+                      T{1},
+                      T{0x7f},
+                      T{0x80},
+                      std::numeric_limits<T>::max(),
                       static_cast<T>(std::numeric_limits<T>::max() - 1),
                       static_cast<T>(0xa5a5a5a5a5a5a5a5ULL)};
   for (T v : values) {
@@ -148,7 +152,7 @@ TEST(Reader, ErrorsAreStickyAndReadsReturnZero) {
   Reader r(in);
   EXPECT_EQ(r.u32(), 0u);  // needs 4, has 3
   EXPECT_EQ(r.error(), DecodeError::kTruncated);
-  EXPECT_EQ(r.u8(), 0);    // would succeed on fresh input; sticky error returns zero
+  EXPECT_EQ(r.u8(), 0);  // would succeed on fresh input; sticky error returns zero
   EXPECT_EQ(r.u16(), 0);
   EXPECT_EQ(r.u64(), 0u);
   EXPECT_FALSE(r.boolean());

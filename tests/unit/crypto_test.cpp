@@ -119,26 +119,32 @@ std::vector<Rfc8032Case> rfc8032_cases() {
   return {
       {"TEST 1", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0"
+       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf"
+       "5f0"
        "595bbe24655141438e7a100b"},
       {"TEST 2", "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
        "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-       "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2ea"
+       "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2"
+       "ea"
        "eb4302aeeb00d291612bb0c00"},
       {"TEST 3", "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
        "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
-       "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e"
+       "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c1"
+       "5e"
        "9716ed28dc027beceea1ec40a"},
       {"TEST 1024", "f5e5767cf153319517630f226876b86c8160cc583bc013744c6bf255f5cc0ee5",
        "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e", kTest1024Message,
-       "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350aa5371b1508f9f4528ecea23c436d94b5e8fcd4"
+       "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350aa5371b1508f9f4528ecea23c436d94b5e8fc"
+       "d4"
        "f681e30a6ac00a9704a188a03"},
       // TEST SHA(abc): the message is SHA-512("abc").
       {"TEST SHA(abc)", "833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42",
        "ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
-       "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423"
+       "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4"
+       "423"
        "643ce80e2a9ac94fa54ca49f",
-       "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179"
+       "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca1"
+       "79"
        "c138ac17ad9bef1177331a704"},
   };
 }
@@ -286,7 +292,8 @@ TEST(Bech32m, Bip350InvalidStrings) {
       std::string("\x20") + "1xj0phk",  // HRP character out of range
       std::string("\x7f") + "1g6xzxy",  // HRP character out of range
       std::string("\x80") + "1vctc34",  // HRP character out of range
-      "an84characterslonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11d6pts4",  // too long
+      "an84characterslonghumanreadablepartthatcontainsthetheexcludedcharactersbioandnumber11d6pts4",  // too
+                                                                                                      // long
       "qyrz8wqd2c9m",   // no separator
       "1qyrz8wqd2c9m",  // empty HRP
       "y1b0jsk6g",      // invalid data character
@@ -342,7 +349,8 @@ TEST(Bech32m, EncodeDecodeRoundTripAllLengths) {
 // ---------------------------------------------------------------- Address
 
 TEST(Address, DerivedFromDomainSeparatedHash) {
-  const PublicKey pk = *public_key_from_hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  const PublicKey pk =
+      *public_key_from_hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   const Address a = Address::from_public_key(pk);
   EXPECT_EQ(telco::to_hex(a.bytes), "043d7e076fc1d41ae13b7e912a274d139fdae1b4");
   EXPECT_EQ(a.to_string(), "tc1qs7hupm0c82p4cfm06gj5f6dzw0a4cd58gwdxw");
@@ -351,7 +359,8 @@ TEST(Address, DerivedFromDomainSeparatedHash) {
   const Hash32 h = blake2b_256(preimage);
   EXPECT_TRUE(std::equal(a.bytes.begin(), a.bytes.end(), h.begin()));
 
-  const PublicKey pk2 = *public_key_from_hex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+  const PublicKey pk2 =
+      *public_key_from_hex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
   EXPECT_EQ(Address::from_public_key(pk2).to_string(), "tc12utzj0jqsckgzmttf2jfgeg0dedqa5hg7wnfxe");
   EXPECT_EQ(Address{}.to_string(), "tc1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq4aln4q");
 }

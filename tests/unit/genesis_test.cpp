@@ -1,4 +1,6 @@
 // chain/genesis: the genesis JSON, its validation rules and its canonical hash.
+#include "chain/genesis.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -11,7 +13,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "chain/genesis.h"
 #include "chain/limits.h"
 #include "util/hex.h"
 
@@ -202,8 +203,8 @@ TEST(Genesis, RejectsBadAddress) {
     }
   }
   ASSERT_NE(mixed, addr(1));
-  for (const Json& bad : {Json(typo), Json("tb" + addr(1).substr(2)), Json(to_hex(a.bytes)), Json(""), Json(7),
-                          Json(mixed)}) {
+  for (const Json& bad :
+       {Json(typo), Json("tb" + addr(1).substr(2)), Json(to_hex(a.bytes)), Json(""), Json(7), Json(mixed)}) {
     Json j = base_json();
     j["accounts"][0]["address"] = bad;
     expect_rejected(j, "address");

@@ -1,4 +1,6 @@
 // crypto/keyfile: encrypted key files (Argon2id + XChaCha20-Poly1305).
+#include "crypto/keyfile.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -12,7 +14,6 @@
 #include <string>
 
 #include "crypto/address.h"
-#include "crypto/keyfile.h"
 #include "util/hex.h"
 
 namespace telco::crypto {

@@ -1,10 +1,11 @@
 // chain/merkle: RFC 6962-shaped binary Merkle root over 32-byte items.
+#include "chain/merkle.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <vector>
 
-#include "chain/merkle.h"
 #include "util/hex.h"
 
 namespace telco::chain {

@@ -1,10 +1,10 @@
 // chain/result_code: the stable numbers, names and classes of transaction outcomes.
+#include "chain/result_code.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
-
-#include "chain/result_code.h"
 
 namespace telco::chain {
 namespace {
@@ -12,15 +12,24 @@ namespace {
 TEST(ResultCode, NumbersAreFrozen) {
   const std::pair<ResultCode, int> frozen[] = {
       {ResultCode::kOk, 0},
-      {ResultCode::kMalformedEncoding, 100},  {ResultCode::kBadSignature, 101},
-      {ResultCode::kWrongChainId, 102},       {ResultCode::kUnknownPayloadType, 103},
-      {ResultCode::kTxTooLarge, 104},         {ResultCode::kFeeBelowMinimum, 105},
-      {ResultCode::kMalformedPayload, 106},   {ResultCode::kZeroAmount, 107},
-      {ResultCode::kUnsupportedVersion, 108}, {ResultCode::kNonceTooLow, 200},
-      {ResultCode::kNonceTooHigh, 201},       {ResultCode::kCannotPayFee, 202},
-      {ResultCode::kDuplicate, 203},          {ResultCode::kSenderQueueFull, 204},
-      {ResultCode::kInsufficientFunds, 300},  {ResultCode::kBalanceOverflow, 301},
-      {ResultCode::kMempoolFull, 400},        {ResultCode::kShuttingDown, 401},
+      {ResultCode::kMalformedEncoding, 100},
+      {ResultCode::kBadSignature, 101},
+      {ResultCode::kWrongChainId, 102},
+      {ResultCode::kUnknownPayloadType, 103},
+      {ResultCode::kTxTooLarge, 104},
+      {ResultCode::kFeeBelowMinimum, 105},
+      {ResultCode::kMalformedPayload, 106},
+      {ResultCode::kZeroAmount, 107},
+      {ResultCode::kUnsupportedVersion, 108},
+      {ResultCode::kNonceTooLow, 200},
+      {ResultCode::kNonceTooHigh, 201},
+      {ResultCode::kCannotPayFee, 202},
+      {ResultCode::kDuplicate, 203},
+      {ResultCode::kSenderQueueFull, 204},
+      {ResultCode::kInsufficientFunds, 300},
+      {ResultCode::kBalanceOverflow, 301},
+      {ResultCode::kMempoolFull, 400},
+      {ResultCode::kShuttingDown, 401},
       {ResultCode::kInternal, 499},
   };
   std::set<std::string_view> names;

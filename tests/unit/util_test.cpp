@@ -50,8 +50,13 @@ TEST(Hex, RejectsOddLengthAndNonHex) {
 
 TEST(Base64, Rfc4648Section10Vectors) {
   const std::pair<const char*, const char*> cases[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, encoded] : cases) {
     EXPECT_EQ(to_base64(as_bytes(plain)), encoded) << plain;
@@ -72,13 +77,13 @@ TEST(Base64, RoundTripsBinary) {
 }
 
 TEST(Base64, RejectsMalformedText) {
-  EXPECT_FALSE(from_base64("Zg"));         // missing padding
-  EXPECT_FALSE(from_base64("Zg="));        // short padding
-  EXPECT_FALSE(from_base64("Zm9v\n"));     // whitespace
+  EXPECT_FALSE(from_base64("Zg"));      // missing padding
+  EXPECT_FALSE(from_base64("Zg="));     // short padding
+  EXPECT_FALSE(from_base64("Zm9v\n"));  // whitespace
   EXPECT_FALSE(from_base64(" Zm9v"));
-  EXPECT_FALSE(from_base64("Zm9v!A=="));   // outside the alphabet
-  EXPECT_FALSE(from_base64("Zm-_"));       // URL-safe alphabet is not accepted
-  EXPECT_FALSE(from_base64("Zg==Zg=="));   // data after padding
+  EXPECT_FALSE(from_base64("Zm9v!A=="));  // outside the alphabet
+  EXPECT_FALSE(from_base64("Zm-_"));      // URL-safe alphabet is not accepted
+  EXPECT_FALSE(from_base64("Zg==Zg=="));  // data after padding
   EXPECT_FALSE(from_base64("Z"));
 }
 

@@ -255,12 +255,14 @@ TEST(ProtocolVectors, ExecutorAgrees) {
     checked.push_back({&tx, tx.hash(), tx.encode().size()});
   }
   chain::ResultCode reason = chain::ResultCode::kOk;
-  auto outcome = executor.replay(genesis_view, executor.genesis_state_root(), checked, {1, kGenesisTimeMs + 1'000}, &reason);
+  auto outcome = executor.replay(genesis_view, executor.genesis_state_root(), checked,
+                                 {1, kGenesisTimeMs + 1'000}, &reason);
   ASSERT_TRUE(outcome) << chain::result_name(reason);
   EXPECT_EQ(outcome->receipts, in.receipts);
   EXPECT_EQ(outcome->writes, in.block1_writes);
   EXPECT_EQ(hex(outcome->state_root), file()["state"]["block1_root"]);
-  EXPECT_EQ(executor.check_stateless(in.other_chain, in.other_chain.encode().size()), chain::ResultCode::kWrongChainId);
+  EXPECT_EQ(executor.check_stateless(in.other_chain, in.other_chain.encode().size()),
+            chain::ResultCode::kWrongChainId);
 }
 
 }  // namespace

@@ -36,7 +36,9 @@ inline crypto::KeyPair key_from_byte(std::uint8_t b) {
 inline crypto::KeyPair key_a() { return key_from_byte(0x01); }
 inline crypto::KeyPair key_b() { return key_from_byte(0x02); }
 inline crypto::KeyPair validator_key(int i) { return key_from_byte(static_cast<std::uint8_t>(0x10 + i)); }
-inline crypto::Address address_of(const crypto::KeyPair& k) { return crypto::Address::from_public_key(k.public_key()); }
+inline crypto::Address address_of(const crypto::KeyPair& k) {
+  return crypto::Address::from_public_key(k.public_key());
+}
 
 inline std::string hex(ByteView b) { return to_hex(b); }
 
@@ -82,16 +84,19 @@ inline VectorInputs make_inputs() {
   g.chain_id = kChainId;
   g.genesis_time_ms = kGenesisTimeMs;
   for (int i = 1; i <= 3; ++i) {
-    g.validators.push_back({"v" + std::to_string(i), validator_key(i).public_key(), static_cast<std::uint64_t>(10 * i)});
+    g.validators.push_back(
+        {"v" + std::to_string(i), validator_key(i).public_key(), static_cast<std::uint64_t>(10 * i)});
   }
   g.accounts.push_back({address_of(key_a()), 10'000'000});
   g.accounts.push_back({address_of(key_b()), 5'000'000});
   chain::validate(g);
 
   const std::string memo = "invoice 42";
-  in.transfer_ok = signed_tx(key_a(), kChainId, 0, 1'000,
-                             Transfer{address_of(key_b()), 1'500'000, Bytes(memo.begin(), memo.end())}.to_payload());
-  in.transfer_fails = signed_tx(key_b(), kChainId, 0, 1'000, Transfer{address_of(key_a()), 1'000'000'000'000'000, {}}.to_payload());
+  in.transfer_ok =
+      signed_tx(key_a(), kChainId, 0, 1'000,
+                Transfer{address_of(key_b()), 1'500'000, Bytes(memo.begin(), memo.end())}.to_payload());
+  in.transfer_fails = signed_tx(key_b(), kChainId, 0, 1'000,
+                                Transfer{address_of(key_a()), 1'000'000'000'000'000, {}}.to_payload());
   in.other_chain = signed_tx(key_a(), "telco-other", 0, 1'000, in.transfer_ok.payload);
   in.edge = signed_tx(key_b(), "", ~std::uint64_t{0}, ~std::uint64_t{0}, chain::Payload{0xffff, {}});
   in.receipts = {{chain::ResultCode::kOk, 1'000}, {chain::ResultCode::kInsufficientFunds, 1'000}};
@@ -102,7 +107,8 @@ inline VectorInputs make_inputs() {
     const state::Writes nothing;
     MapView empty(nothing);
     state::WriteSet ws(empty);
-    for (const chain::GenesisAccount& a : g.accounts) modules::bank::store_account(ws, a.address, {a.balance, 0});
+    for (const chain::GenesisAccount& a : g.accounts)
+      modules::bank::store_account(ws, a.address, {a.balance, 0});
     modules::bank::store_supply(ws, {g.total_supply(), 0});
     in.genesis_writes = ws.writes();
   }
@@ -147,7 +153,8 @@ inline Json tx_json(const char* name, const chain::Transaction& tx) {
 
 inline Json writes_json(const state::Writes& writes) {
   Json out = Json::array();
-  for (const auto& [k, v] : writes) out.push_back({{"key", hex(k)}, {"value", v ? Json(hex(*v)) : Json(nullptr)}});
+  for (const auto& [k, v] : writes)
+    out.push_back({{"key", hex(k)}, {"value", v ? Json(hex(*v)) : Json(nullptr)}});
   return out;
 }
 
@@ -173,10 +180,12 @@ inline Json primitives_json() {
                     {"genesis", "telco/genesis/v1"}, {"validators", "telco/validators/v1"}};
   out["blake2b_256"] = Json::array();
   for (const char* s : {"", "abc", "telco"}) {
-    out["blake2b_256"].push_back({{"input_utf8", s}, {"hash", crypto::to_hex(crypto::blake2b_256(as_bytes(s)))}});
+    out["blake2b_256"].push_back(
+        {{"input_utf8", s}, {"hash", crypto::to_hex(crypto::blake2b_256(as_bytes(s)))}});
   }
   out["keys"] = Json::array({key_json("A", key_a()), key_json("B", key_b())});
-  for (int i = 1; i <= 3; ++i) out["keys"].push_back(key_json(("V" + std::to_string(i)).c_str(), validator_key(i)));
+  for (int i = 1; i <= 3; ++i)
+    out["keys"].push_back(key_json(("V" + std::to_string(i)).c_str(), validator_key(i)));
   return out;
 }
 
@@ -188,7 +197,9 @@ inline Json merkle_json() {
       const std::uint8_t b = static_cast<std::uint8_t>(i);
       items.push_back(crypto::blake2b_256(ByteView(&b, 1)));
     }
-    out.push_back({{"items", "H(byte i) for i in 0..n-1"}, {"n", n}, {"root", crypto::to_hex(chain::merkle_root(items))}});
+    out.push_back({{"items", "H(byte i) for i in 0..n-1"},
+                   {"n", n},
+                   {"root", crypto::to_hex(chain::merkle_root(items))}});
   }
   return out;
 }
@@ -225,8 +236,8 @@ inline Json commit_json(const chain::BlockHeader& header) {
     chain::CommitSig s;
     s.validator = k.public_key();
     s.time_ms = kGenesisTimeMs + 1'500 + static_cast<std::uint64_t>(i);
-    const Bytes vote = chain::vote_signing_bytes(header.chain_id, chain::kVotePrecommit, commit.height, commit.round,
-                                                 commit.block_hash, s.time_ms);
+    const Bytes vote = chain::vote_signing_bytes(header.chain_id, chain::kVotePrecommit, commit.height,
+                                                 commit.round, commit.block_hash, s.time_ms);
     s.signature = k.sign(vote);
     commit.signatures.push_back(s);
     votes.push_back({{"validator", "V" + std::to_string(i)},
@@ -245,13 +256,15 @@ inline Json commit_json(const chain::BlockHeader& header) {
 inline Json tables_json() {
   Json out;
   out["amounts"] = Json::array();
-  for (std::uint64_t units : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1'500'000}, std::uint64_t{1'000'001},
-                              ~std::uint64_t{0}}) {
+  for (std::uint64_t units : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{1'500'000},
+                              std::uint64_t{1'000'001}, ~std::uint64_t{0}}) {
     out["amounts"].push_back({{"units", std::to_string(units)}, {"text", chain::format_amount(units)}});
   }
   out["result_codes"] = Json::array();
-  for (int n : {0, 100, 101, 102, 103, 104, 105, 106, 107, 108, 200, 201, 202, 203, 204, 300, 301, 400, 401, 499}) {
-    out["result_codes"].push_back({{"code", n}, {"name", chain::result_name(static_cast<chain::ResultCode>(n))}});
+  for (int n :
+       {0, 100, 101, 102, 103, 104, 105, 106, 107, 108, 200, 201, 202, 203, 204, 300, 301, 400, 401, 499}) {
+    out["result_codes"].push_back(
+        {{"code", n}, {"name", chain::result_name(static_cast<chain::ResultCode>(n))}});
   }
   return out;
 }
@@ -261,7 +274,8 @@ inline Json compute_protocol_vectors() {
   Json out;
   out["format"] = "telcochain protocol vectors, version 1";
   out["about"] =
-      "Every value is derived from the inputs by the rules of docs/PROTOCOL.md. Byte strings are lower-case hex; "
+      "Every value is derived from the inputs by the rules of docs/PROTOCOL.md. Byte strings are lower-case "
+      "hex; "
       "u64 values are decimal strings. Regenerate only for a deliberate protocol change: "
       "ninja -C <build dir> update_protocol_vectors (tests/vectors/CMakeLists.txt).";
   out.update(primitives_json());
@@ -272,8 +286,9 @@ inline Json compute_protocol_vectors() {
                                   {"memo_utf8", to_string(t->memo)},
                                   {"type", in.transfer_ok.payload.type},
                                   {"body", hex(in.transfer_ok.payload.body)}};
-  out["transactions"] = Json::array({tx_json("transfer_ok", in.transfer_ok), tx_json("transfer_fails", in.transfer_fails),
-                                     tx_json("other_chain", in.other_chain), tx_json("edge", in.edge)});
+  out["transactions"] =
+      Json::array({tx_json("transfer_ok", in.transfer_ok), tx_json("transfer_fails", in.transfer_fails),
+                   tx_json("other_chain", in.other_chain), tx_json("edge", in.edge)});
   out["receipts"] = Json::array();
   for (const chain::Receipt& r : in.receipts) {
     out["receipts"].push_back({{"code", static_cast<int>(r.code)},
