@@ -4,8 +4,6 @@
 
 // Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>; with g++ 12
 // in C++20 mode it is pulled in by the headers below (docs/TOOLCHAIN.md).
-#include <utility>
-
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <utility>
 
 namespace telco::api {
 

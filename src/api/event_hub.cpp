@@ -70,8 +70,9 @@ void EventHub::drain_one() {
     if (overflowed) sinks_.clear();
   }
   if (overflowed) {
-    log_->warn("api: block event backlog exceeded {} blocks; disconnecting {} WebSocket clients so they resync",
-               kBacklogMax, sinks.size());
+    log_->warn(
+        "api: block event backlog exceeded {} blocks; disconnecting {} WebSocket clients so they resync",
+        kBacklogMax, sinks.size());
     for (const auto& s : sinks) s->disconnect();
     sinks.clear();
   }

@@ -1,9 +1,10 @@
 #include "api/http_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <fstream>
 #include <sstream>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -75,10 +76,12 @@ void HttpServer::Impl::start() {
     std::error_code ec;
     ctx->static_root = std::filesystem::canonical(cfg.static_root, ec);
     if (ec || !std::filesystem::is_directory(ctx->static_root)) {
-      throw std::runtime_error("api: static root " + cfg.static_root.string() + " is not a readable directory");
+      throw std::runtime_error("api: static root " + cfg.static_root.string() +
+                               " is not a readable directory");
     }
   }
-  ctx->openapi_yaml = cfg.openapi_path.empty() ? std::string(embedded_openapi_yaml()) : read_text_file(cfg.openapi_path);
+  ctx->openapi_yaml =
+      cfg.openapi_path.empty() ? std::string(embedded_openapi_yaml()) : read_text_file(cfg.openapi_path);
 
   beast::error_code ec;
   const auto address = asio::ip::make_address(cfg.listen_address, ec);
@@ -93,7 +96,9 @@ void HttpServer::Impl::start() {
   bound_port = acceptor.local_endpoint().port();
 
   submit_pool.emplace(std::max(1u, cfg.submit_threads));
-  ctx->post_submit = [pool = &*submit_pool](std::function<void()> task) { asio::post(*pool, std::move(task)); };
+  ctx->post_submit = [pool = &*submit_pool](std::function<void()> task) {
+    asio::post(*pool, std::move(task));
+  };
   ctx->events = std::make_shared<EventHub>(
       [ex = ioc.get_executor()](std::function<void()> f) { asio::post(ex, std::move(f)); }, ctx->log);
   // The callback owns the hub, not the server: a backend that calls it late (after
@@ -190,7 +195,8 @@ void HttpServer::Impl::stop() {
   ctx->log->info("api: stopped");
 }
 
-HttpServer::HttpServer(Config config, Backend& backend) : impl_(std::make_unique<Impl>(std::move(config), backend)) {}
+HttpServer::HttpServer(Config config, Backend& backend)
+    : impl_(std::make_unique<Impl>(std::move(config), backend)) {}
 
 HttpServer::~HttpServer() { stop(); }
 

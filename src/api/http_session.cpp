@@ -1,7 +1,8 @@
 #include "api/http_session.h"
 
-#include <boost/beast/core/string.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/beast/core/string.hpp>
 
 #include "api/ws_session.h"
 
@@ -11,6 +12,9 @@ namespace {
 // A request's header (request line included). Beast's default is 8 KiB; browsers with
 // cookies for another app on localhost can exceed that.
 constexpr std::uint32_t kHeaderBytesMax = 16 * 1024;
+// Unparsed input held per connection: the header, or one chunk of body on its way into the
+// request (the parser consumes it as it goes).
+constexpr std::size_t kReadBufferBytesMax = 64 * 1024;
 // After refusing a request whose body we will not read, keep reading (and discarding) for
 // a moment before closing, so the kernel does not answer the client's unread bytes with a
 // reset that destroys our error response before the client reads it.
@@ -20,12 +24,17 @@ constexpr std::size_t kLingerChunkBytes = 16 * 1024;
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
-bool is_http_parse_error(const beast::error_code& ec) { return ec.category() == http::make_error_code(http::error::bad_target).category(); }
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
 
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<ServerContext> ctx, ConnectionSlot slot)
-    : ctx_(std::move(ctx)), slot_(std::move(slot)), stream_(std::move(socket)) {}
+    : ctx_(std::move(ctx)),
+      slot_(std::move(slot)),
+      stream_(std::move(socket)),
+      buffer_(kReadBufferBytesMax) {}
 
 HttpSession::~HttpSession() { ctx_->registry.remove(registry_id_); }
 
@@ -52,8 +61,9 @@ void HttpSession::read_header() {
   parser_->header_limit(kHeaderBytesMax);
   parser_->body_limit(ctx_->config.body_bytes_max);
   stream_.expires_after(ctx_->config.idle_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
 // True when the error ended the request (and was handled).
@@ -64,11 +74,13 @@ bool HttpSession::on_read_error(beast::error_code ec) {
            "request body exceeds " + std::to_string(ctx_->config.body_bytes_max) + " bytes");
   } else if (ec == http::error::header_limit) {
     refuse(400, error_code::kBadRequest, "request header exceeds 16 KiB");
-  } else if (is_http_parse_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+  } else if (is_http_parse_error(ec) && ec != http::error::end_of_stream &&
+             ec != http::error::partial_message) {
     refuse(400, error_code::kBadRequest, "malformed HTTP request: " + ec.message());
   } else {
     // The client went away, timed out or the server is stopping: nothing to answer.
-    if (ec != asio::error::operation_aborted && ec != http::error::end_of_stream && ec != beast::error::timeout) {
+    if (ec != asio::error::operation_aborted && ec != http::error::end_of_stream &&
+        ec != beast::error::timeout) {
       ctx_->log->debug("api: connection read failed: {}", ec.message());
     }
     close();
@@ -123,8 +135,9 @@ void HttpSession::dispatch() {
   const auto [path, query] = split_target(sv(req.target()));
   if (path == "/v1/events" && req.method() == http::verb::get) {
     if (websocket::is_upgrade(req)) return upgrade(std::move(req));
-    return send(error_response(make_error(400, error_code::kBadRequest, "/v1/events takes a WebSocket upgrade")),
-                req.keep_alive());
+    return send(
+        error_response(make_error(400, error_code::kBadRequest, "/v1/events takes a WebSocket upgrade")),
+        req.keep_alive());
   }
   if (path == "/v1/txs" && req.method() == http::verb::post) return start_submit(std::move(req));
   send(handle_request(*ctx_, sv(req.method_string()), sv(req.target())), req.keep_alive());
@@ -133,7 +146,8 @@ void HttpSession::dispatch() {
 void HttpSession::start_submit(http::request<http::string_body> req) {
   const bool keep_alive = req.keep_alive();
   if (ctx_->stopping) {
-    return send(error_response(make_error(503, error_code::kUnavailable, "the node is shutting down")), false);
+    return send(error_response(make_error(503, error_code::kUnavailable, "the node is shutting down")),
+                false);
   }
   if (ctx_->submits_in_flight.fetch_add(1) >= ctx_->config.submits_in_flight_max) {
     ctx_->submits_in_flight.fetch_sub(1);
@@ -153,8 +167,9 @@ void HttpSession::start_submit(http::request<http::string_body> req) {
   auto in_flight = std::make_shared<InFlight>(ctx_.get());
   // The request is fully read: from here on the node is the slow party, not the client.
   stream_.expires_never();
-  ctx_->post_submit([self = shared_from_this(), req = std::make_shared<http::request<http::string_body>>(std::move(req)),
-                     in_flight, keep_alive] {
+  ctx_->post_submit([self = shared_from_this(),
+                     req = std::make_shared<http::request<http::string_body>>(std::move(req)), in_flight,
+                     keep_alive] {
     Response response = handle_submit(*self->ctx_, sv((*req)[http::field::content_type]), req->body());
     asio::post(self->stream_.get_executor(), [self, keep_alive, response = std::move(response)]() mutable {
       self->send(std::move(response), keep_alive);
@@ -191,20 +206,22 @@ void HttpSession::send(Response r, bool keep_alive) {
   }
   if (!request_line_.empty()) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                         request_start_)
+                                                                          request_start_)
                         .count();
     ctx_->log->debug("api: {} -> {} in {} us", request_line_, r.status, us);
     request_line_.clear();
   }
   stream_.expires_after(ctx_->config.request_timeout);
-  http::async_write(stream_, response_, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-    self->on_write(ec, keep_alive);
-  });
+  http::async_write(stream_, response_,
+                    [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                      self->on_write(ec, keep_alive);
+                    });
 }
 
 void HttpSession::on_write(beast::error_code ec, bool keep_alive) {
   if (ec) {
-    if (ec != asio::error::operation_aborted) ctx_->log->debug("api: response write failed: {}", ec.message());
+    if (ec != asio::error::operation_aborted)
+      ctx_->log->debug("api: response write failed: {}", ec.message());
     return close();
   }
   if (!keep_alive) return linger_close();

@@ -1,7 +1,8 @@
 #include "api/router.h"
 
-#include <map>
 #include <spdlog/spdlog.h>
+
+#include <map>
 
 #include "api/json/views.h"
 #include "api/static_files.h"
@@ -28,7 +29,8 @@ struct HttpFailure {
 }
 
 Response method_not_allowed(std::string_view allow) {
-  Response r = error_response(make_error(405, error_code::kMethodNotAllowed, "this path allows " + std::string(allow)));
+  Response r = error_response(
+      make_error(405, error_code::kMethodNotAllowed, "this path allows " + std::string(allow)));
   r.headers.emplace_back("Allow", allow);
   return r;
 }
@@ -69,7 +71,8 @@ std::size_t page_limit(const Query& q) {
   auto it = q.find("limit");
   if (it == q.end()) return kPageDefault;
   auto n = parse_u64(it->second);
-  if (!n || *n == 0 || *n > kPageMax) fail(400, error_code::kBadRequest, "limit must be an integer from 1 to 100");
+  if (!n || *n == 0 || *n > kPageMax)
+    fail(400, error_code::kBadRequest, "limit must be an integer from 1 to 100");
   return static_cast<std::size_t>(*n);
 }
 
@@ -135,13 +138,15 @@ Response account_txs(ServerContext& ctx, const crypto::Address& address, const Q
   return json_response(200, account_txs_json(ctx.backend.account_txs(address, limit, before_height(q))));
 }
 
-Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string_view>& s, std::string_view query) {
+Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string_view>& s,
+                  std::string_view query) {
   const std::size_t n = s.size();
   if (n == 1 && s[0] == "txs") return method_not_allowed("POST");
   if (n == 1 && s[0] == "events") return method_not_allowed("GET");
-  const bool known = (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" || s[0] == "blocks")) ||
-                     (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
-                     (n == 3 && s[0] == "accounts" && s[2] == "txs");
+  const bool known =
+      (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" || s[0] == "blocks")) ||
+      (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
+      (n == 3 && s[0] == "accounts" && s[2] == "txs");
   if (!known) return not_found();
   if (!is_get) return method_not_allowed("GET, HEAD");
   Backend& b = ctx.backend;

@@ -1,7 +1,8 @@
 #include "api/server_context.h"
 
-#include <chrono>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <vector>
 
 namespace telco::api {
@@ -49,7 +50,8 @@ void ServerContext::warn_throttled(const std::string& what) {
     return;
   }
   const std::uint64_t suppressed = suppressed_warnings_.exchange(0);
-  log->warn("api: {} ({} similar warnings suppressed in the last {} s)", what, suppressed, kWarnIntervalMs / 1000);
+  log->warn("api: {} ({} similar warnings suppressed in the last {} s)", what, suppressed,
+            kWarnIntervalMs / 1000);
 }
 
 }  // namespace telco::api

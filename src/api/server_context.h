@@ -50,7 +50,7 @@ struct ServerContext {
   std::filesystem::path static_root;  // canonical, set by start(); empty = none
   // Runs a task on the submit pool; set by start().
   std::function<void(std::function<void()>)> post_submit;
-  std::shared_ptr<EventHub> events;   // set by start()
+  std::shared_ptr<EventHub> events;  // set by start()
 
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> submits_in_flight{0};

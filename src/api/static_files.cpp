@@ -91,7 +91,8 @@ std::optional<fs::path> resolve_static_path(const fs::path& root, std::string_vi
 
 std::string_view content_type_for(const fs::path& file) {
   std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (const auto& [e, type] : kContentTypes) {
     if (e == ext) return type;
   }

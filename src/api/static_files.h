@@ -22,7 +22,8 @@ std::optional<std::string> percent_decode(std::string_view text);
 
 // The file a URL path names under `root` (canonical), or nullopt when the path is refused
 // or names nothing servable. Never returns a path outside root.
-std::optional<std::filesystem::path> resolve_static_path(const std::filesystem::path& root, std::string_view url_path);
+std::optional<std::filesystem::path> resolve_static_path(const std::filesystem::path& root,
+                                                         std::string_view url_path);
 
 // "text/html; charset=utf-8" for .html and so on; application/octet-stream when unknown.
 std::string_view content_type_for(const std::filesystem::path& file);

@@ -88,12 +88,13 @@ void WsSession::write_next() {
   queue_.pop_front();
   queued_bytes_ -= message->size();
   writing_ = true;
-  ws_.async_write(asio::buffer(*message), [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
-    self->writing_ = false;
-    if (ec || self->closed_) return self->close_now();
-    if (self->going_away_) return self->start_close();
-    if (!self->queue_.empty()) self->write_next();
-  });
+  ws_.async_write(asio::buffer(*message),
+                  [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+                    self->writing_ = false;
+                    if (ec || self->closed_) return self->close_now();
+                    if (self->going_away_) return self->start_close();
+                    if (!self->queue_.empty()) self->write_next();
+                  });
 }
 
 void WsSession::disconnect() {
@@ -114,7 +115,8 @@ void WsSession::start_close() {
   queue_.clear();
   queued_bytes_ = 0;
   // Wait only briefly for the client's close reply: stop() is waiting for us.
-  websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  websocket::stream_base::timeout timeouts =
+      websocket::stream_base::timeout::suggested(beast::role_type::server);
   timeouts.handshake_timeout = kCloseTimeout;
   timeouts.idle_timeout = websocket::stream_base::none();
   ws_.set_option(timeouts);

@@ -20,7 +20,9 @@ ApiError too_many(const SubmitLimits& limits) {
                     "at most " + std::to_string(limits.txs_max) + " transactions per request");
 }
 
-ApiError empty_list() { return make_error(400, error_code::kBadRequest, "the request holds no transactions"); }
+ApiError empty_list() {
+  return make_error(400, error_code::kBadRequest, "the request holds no transactions");
+}
 
 // A linear pre-scan that bounds what the JSON parser may build. It tracks strings (with
 // escapes) so brackets and commas inside them do not count; on invalid JSON it may miscount,
@@ -40,7 +42,9 @@ std::optional<ApiError> check_json_shape(std::string_view body, const SubmitLimi
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         ++values;
@@ -53,8 +57,11 @@ std::optional<ApiError> check_json_shape(std::string_view body, const SubmitLimi
       case '}':
         if (depth > 0) --depth;
         break;
-      case ',': ++values; break;
-      default: break;
+      case ',':
+        ++values;
+        break;
+      default:
+        break;
     }
     if (values > limits.json_values_max) {
       return make_error(413, error_code::kBodyTooLarge, "JSON body holds too many values");
@@ -65,13 +72,15 @@ std::optional<ApiError> check_json_shape(std::string_view body, const SubmitLimi
 
 TxParse item_from_text(const std::string& text, Encoding encoding) {
   // Refuse before decoding: the text of one transaction can be at most this long.
-  const std::size_t text_max = encoding == Encoding::kHex ? 2 * chain::kTxBytesMax : (chain::kTxBytesMax + 2) / 3 * 4;
+  const std::size_t text_max =
+      encoding == Encoding::kHex ? 2 * chain::kTxBytesMax : (chain::kTxBytesMax + 2) / 3 * 4;
   if (text.size() > text_max) return TxParse::failure(ResultCode::kTxTooLarge, "transaction exceeds 64 KiB");
   auto bytes = encoding == Encoding::kHex ? from_hex(text) : from_base64(text);
   if (!bytes) {
-    return TxParse::failure(ResultCode::kMalformedEncoding, encoding == Encoding::kHex
-                                                                 ? "transaction is not valid hex"
-                                                                 : "transaction is not valid base64 (RFC 4648, padded)");
+    return TxParse::failure(ResultCode::kMalformedEncoding,
+                            encoding == Encoding::kHex
+                                ? "transaction is not valid hex"
+                                : "transaction is not valid base64 (RFC 4648, padded)");
   }
   return tx_from_bytes(*bytes);
 }
@@ -111,7 +120,8 @@ SubmitParse parse_json_body(std::string_view body, const SubmitLimits& limits) {
   SubmitBody out;
   if (tx != doc.end()) {
     if (!tx->is_string() && !tx->is_object()) {
-      return make_error(400, error_code::kBadRequest, "'tx' must be a string or an object; lists go in 'txs'");
+      return make_error(400, error_code::kBadRequest,
+                        "'tx' must be a string or an object; lists go in 'txs'");
     }
     out.items.push_back(item_from_json(*tx, encoding));
     return out;
@@ -130,12 +140,14 @@ SubmitParse parse_json_body(std::string_view body, const SubmitLimits& limits) {
 SubmitParse parse_octet_body(std::string_view body, const SubmitLimits& limits) {
   codec::Reader r(as_bytes(body));
   const std::uint32_t count = r.u32();
-  if (!r.ok()) return make_error(400, error_code::kInvalidTx, "body must start with a 4-byte little-endian count");
+  if (!r.ok())
+    return make_error(400, error_code::kInvalidTx, "body must start with a 4-byte little-endian count");
   if (count == 0) return empty_list();
   if (count > limits.txs_max) return too_many(limits);
   if (count > r.remaining() / kTxEncodedBytesMin) {
-    return make_error(400, error_code::kInvalidTx,
-                      "count says " + std::to_string(count) + " transactions but the body is too short for them");
+    return make_error(
+        400, error_code::kInvalidTx,
+        "count says " + std::to_string(count) + " transactions but the body is too short for them");
   }
   SubmitBody out;
   out.items.reserve(count);
@@ -172,7 +184,8 @@ std::string media_type(std::string_view content_type) {
   return out;
 }
 
-SubmitParse parse_submit_body(std::string_view content_type, std::string_view body, const SubmitLimits& limits) {
+SubmitParse parse_submit_body(std::string_view content_type, std::string_view body,
+                              const SubmitLimits& limits) {
   if (body.size() > limits.body_bytes_max) {
     return make_error(413, error_code::kBodyTooLarge,
                       "body exceeds " + std::to_string(limits.body_bytes_max) + " bytes");
@@ -190,7 +203,8 @@ SubmitParse parse_submit_body(std::string_view content_type, std::string_view bo
                     "Content-Type must be application/json or application/octet-stream");
 }
 
-nlohmann::json submit_response_json(const std::vector<TxParse>& items, const std::vector<SubmitResult>& results) {
+nlohmann::json submit_response_json(const std::vector<TxParse>& items,
+                                    const std::vector<SubmitResult>& results) {
   Json out_results = Json::array();
   std::size_t accepted = 0;
   std::size_t next = 0;

@@ -53,7 +53,8 @@ SubmitParse parse_submit_body(std::string_view content_type, std::string_view bo
 // "message"}]}. `results` holds the node's verdicts for the items that decoded, in order;
 // items that did not decode report their own code and message and an empty "hash".
 // Precondition: results.size() == number of ok() items.
-nlohmann::json submit_response_json(const std::vector<TxParse>& items, const std::vector<SubmitResult>& results);
+nlohmann::json submit_response_json(const std::vector<TxParse>& items,
+                                    const std::vector<SubmitResult>& results);
 
 // The body's media type without parameters, lower-cased ("application/json").
 std::string media_type(std::string_view content_type);

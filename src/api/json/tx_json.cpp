@@ -53,7 +53,7 @@ const std::string& string_field(const Json& obj, const char* field) {
   return v.get_ref<const std::string&>();
 }
 
-constexpr std::string_view kTxFields[] = {"version", "chain_id", "sender", "sender_address",
+constexpr std::string_view kTxFields[] = {"version", "chain_id", "sender",  "sender_address",
                                           "nonce",   "fee",      "payload", "signature"};
 
 void reject_unknown_fields(const Json& obj) {
@@ -72,7 +72,8 @@ chain::Payload payload_from_json(const Json& j) {
   }
   const modules::PayloadHandler* handler = modules::find_handler(type->get_ref<const std::string&>());
   if (handler == nullptr) {
-    reject("payload type '" + type->get<std::string>() + "' is not registered", ResultCode::kUnknownPayloadType);
+    reject("payload type '" + type->get<std::string>() + "' is not registered",
+           ResultCode::kUnknownPayloadType);
   }
   try {
     return handler->from_json(j);
@@ -87,7 +88,8 @@ chain::Transaction tx_from_object(const Json& j) {
   chain::Transaction tx;
   const std::uint64_t version = u64_field(j, "version");
   if (version != chain::kTxVersion) {
-    reject("transaction version " + std::to_string(version) + " is not supported", ResultCode::kUnsupportedVersion);
+    reject("transaction version " + std::to_string(version) + " is not supported",
+           ResultCode::kUnsupportedVersion);
   }
   tx.version = chain::kTxVersion;
   tx.chain_id = string_field(j, "chain_id");
@@ -166,7 +168,8 @@ TxParse tx_from_json(const nlohmann::json& j) {
     return TxParse::failure(r.code, r.message);
   } catch (const nlohmann::json::exception& e) {
     // A handler's from_json may call get<T>() on a field of the wrong type.
-    return TxParse::failure(ResultCode::kMalformedPayload, std::string("payload field has the wrong type: ") + e.what());
+    return TxParse::failure(ResultCode::kMalformedPayload,
+                            std::string("payload field has the wrong type: ") + e.what());
   }
 }
 

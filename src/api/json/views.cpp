@@ -52,10 +52,14 @@ Json status_json(const chain::Genesis& genesis, const crypto::Hash32& genesis_ha
           {"genesis_hash", hex(genesis_hash)},
           {"node_version", node_version},
           {"head",
-           {{"height", head.height}, {"hash", hex(head.hash)}, {"time_ms", head.time_ms},
+           {{"height", head.height},
+            {"hash", hex(head.hash)},
+            {"time_ms", head.time_ms},
             {"state_root", hex(head.state_root)}}},
           {"mempool",
-           {{"txs", mempool.txs}, {"bytes", mempool.bytes}, {"txs_max", mempool.txs_max},
+           {{"txs", mempool.txs},
+            {"bytes", mempool.bytes},
+            {"txs_max", mempool.txs_max},
             {"bytes_max", mempool.bytes_max}}},
           {"params",
            {{"min_fee", std::to_string(p.min_fee)},
@@ -171,12 +175,13 @@ Json block_event_json(const BlockData& block) {
   for (std::size_t i = 0; i < block.block.txs.size(); ++i) {
     const chain::Transaction& tx = block.block.txs[i];
     const chain::Receipt receipt = receipt_at(block, i);
-    txs.push_back({{"hash", hex(tx.hash())},
-                   {"from", tx.sender_address().to_string()},
-                   {"payload", payload_to_json(tx.payload)},
-                   {"fee", std::to_string(tx.fee)},
-                   {"result",
-                    {{"code", static_cast<std::uint16_t>(receipt.code)}, {"name", chain::result_name(receipt.code)}}}});
+    txs.push_back(
+        {{"hash", hex(tx.hash())},
+         {"from", tx.sender_address().to_string()},
+         {"payload", payload_to_json(tx.payload)},
+         {"fee", std::to_string(tx.fee)},
+         {"result",
+          {{"code", static_cast<std::uint16_t>(receipt.code)}, {"name", chain::result_name(receipt.code)}}}});
   }
   return {{"type", "block"},
           {"block",

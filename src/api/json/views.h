@@ -13,8 +13,8 @@
 namespace telco::api {
 
 // GET /v1/status
-nlohmann::json status_json(const chain::Genesis& genesis, const crypto::Hash32& genesis_hash, const ChainHead& head,
-                           const MempoolStats& mempool, std::string_view node_version);
+nlohmann::json status_json(const chain::Genesis& genesis, const crypto::Hash32& genesis_hash,
+                           const ChainHead& head, const MempoolStats& mempool, std::string_view node_version);
 // GET /v1/validators
 nlohmann::json validators_json(const chain::Genesis& genesis);
 // GET /v1/blocks/{id}: header, transactions with their receipts, and the commit. Commit
