@@ -240,6 +240,10 @@ std::optional<api::BlockData> Node::block_at(std::uint64_t height) const {
   return *data;
 }
 
+std::optional<chain::BlockHeader> Node::header_at(std::uint64_t height) const {
+  return store_->header(height);
+}
+
 std::optional<std::uint64_t> Node::height_of(const crypto::Hash32& block_hash) const {
   return store_->height_of(block_hash);
 }

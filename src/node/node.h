@@ -55,6 +55,7 @@ class Node final : public api::Backend {
   std::vector<api::SubmitResult> submit(std::vector<chain::Transaction> txs) override;
   api::TxStatus tx_status(const crypto::Hash32& hash) const override;
   std::optional<api::BlockData> block_at(std::uint64_t height) const override;
+  std::optional<chain::BlockHeader> header_at(std::uint64_t height) const override;
   std::optional<std::uint64_t> height_of(const crypto::Hash32& block_hash) const override;
   api::AccountInfo account(const crypto::Address& address) const override;
   std::vector<std::pair<api::TxLocation, crypto::Hash32>> account_txs(

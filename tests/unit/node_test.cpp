@@ -61,6 +61,8 @@ TEST(NodeTest, SubmitProduceQueryAndRestart) {
                                chain::vote_signing_bytes(g.chain_id, chain::kVotePrecommit, 1, 0, block_hash, sig.time_ms),
                                sig.signature));
     EXPECT_EQ(node->height_of(block_hash), 1u);
+    EXPECT_EQ(node->header_at(1), block->block.header);
+    EXPECT_FALSE(node->header_at(2));
     EXPECT_EQ(node->account(addr(2)).balance, 1'000'000'000u + 1'500'000);
     EXPECT_EQ(node->account_txs(addr(2), 10, std::nullopt).size(), 1u);
 
