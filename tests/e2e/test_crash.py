@@ -60,7 +60,7 @@ def test_kill9_mid_load_loses_nothing(bins, workdir):
     watcher = threading.Thread(target=_watch_blocks, args=(node, seen, stop))
     watcher.start()
     load = subprocess.Popen([bins.bench, "run", "--node", node.url, "--accounts", str(n_accounts),
-                             "--txs", "200000", "--duration-max", "60"],
+                             "--txs", "40000", "--duration-max", "60", "--verify-seconds", "0.5"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 60 * bins.slow
