@@ -56,12 +56,16 @@ bool convert_bits(ByteView in, int from_bits, int to_bits, bool pad, std::vector
   return true;
 }
 
-int charset_index(char c) {
-  for (int i = 0; i < 32; ++i) {
-    if (kCharset[i] == c) return i;
-  }
-  return -1;
+// Reverse of kCharset over all bytes: -1 for characters outside the alphabet.
+constexpr std::array<std::int8_t, 256> make_charset_index() {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int i = 0; i < 32; ++i) table[static_cast<unsigned char>(kCharset[i])] = static_cast<std::int8_t>(i);
+  return table;
 }
+constexpr std::array<std::int8_t, 256> kCharsetIndex = make_charset_index();
+
+int charset_index(char c) { return kCharsetIndex[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 

@@ -16,14 +16,16 @@ class EmptyView final : public state::StateView {
 
 }  // namespace
 
-Executor::Executor(const chain::Genesis& genesis) : genesis_(genesis) { chain::validate(genesis_); }
+Executor::Executor(std::shared_ptr<const chain::Genesis> genesis) : genesis_(std::move(genesis)) {
+  chain::validate(*genesis_);
+}
 
 chain::ResultCode Executor::check_stateless(const chain::Transaction& tx, std::size_t encoded_bytes) const {
   using chain::ResultCode;
   if (tx.version != chain::kTxVersion) return ResultCode::kUnsupportedVersion;
-  if (tx.chain_id != genesis_.chain_id) return ResultCode::kWrongChainId;
-  if (encoded_bytes > genesis_.params.max_tx_bytes) return ResultCode::kTxTooLarge;
-  if (tx.fee < genesis_.params.min_fee) return ResultCode::kFeeBelowMinimum;
+  if (tx.chain_id != genesis_->chain_id) return ResultCode::kWrongChainId;
+  if (encoded_bytes > genesis_->params.max_tx_bytes) return ResultCode::kTxTooLarge;
+  if (tx.fee < genesis_->params.min_fee) return ResultCode::kFeeBelowMinimum;
   const modules::PayloadHandler* handler = modules::find_handler(tx.payload.type);
   if (!handler) return ResultCode::kUnknownPayloadType;
   return handler->check(tx.payload);
@@ -39,10 +41,10 @@ std::uint64_t Executor::max_cost(const chain::Transaction& tx) const {
 state::Writes Executor::genesis_writes() const {
   EmptyView empty;
   state::WriteSet ws(empty);
-  for (const chain::GenesisAccount& a : genesis_.accounts) {
+  for (const chain::GenesisAccount& a : genesis_->accounts) {
     modules::bank::store_account(ws, a.address, {a.balance, 0});
   }
-  modules::bank::store_supply(ws, {genesis_.total_supply(), 0});
+  modules::bank::store_supply(ws, {genesis_->total_supply(), 0});
   return ws.writes();
 }
 
@@ -80,7 +82,7 @@ BlockOutcome Executor::run(const state::StateView& committed, const crypto::Hash
   BlockOutcome out;
   std::uint64_t burned = 0;
   std::size_t block_bytes = 0;
-  const chain::ChainParams& params = genesis_.params;
+  const chain::ChainParams& params = genesis_->params;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     const chain::Transaction& tx = *txs[i].tx;
     const std::size_t tx_bytes = txs[i].encoded_bytes;

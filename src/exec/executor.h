@@ -12,6 +12,7 @@
 // exactly the sum of fees, which every node and auditor can check against genesis.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -48,9 +49,13 @@ struct BlockOutcome {
 
 class Executor {
  public:
-  explicit Executor(const chain::Genesis& genesis);
+  // Validates the genesis (throws std::invalid_argument). The shared form lets the node and
+  // the executor hold one copy of a genesis that may list millions of accounts.
+  explicit Executor(std::shared_ptr<const chain::Genesis> genesis);
+  explicit Executor(const chain::Genesis& genesis)
+      : Executor(std::make_shared<const chain::Genesis>(genesis)) {}
 
-  const chain::Genesis& genesis() const { return genesis_; }
+  const chain::Genesis& genesis() const { return *genesis_; }
 
   // Stateless admission rules: version, chain id, encoded size, minimum fee, known payload
   // type whose handler accepts it. The signature is checked by the caller, once.
@@ -81,7 +86,7 @@ class Executor {
                    std::span<const CheckedTx> txs, const BlockContext& ctx, bool skip_invalid,
                    chain::ResultCode* first_error) const;
 
-  chain::Genesis genesis_;
+  std::shared_ptr<const chain::Genesis> genesis_;
   state::WriteLogCommitment commitment_;
 };
 

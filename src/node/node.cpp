@@ -27,16 +27,16 @@ mempool::MempoolConfig mempool_config(const NodeConfig& c) {
 
 }  // namespace
 
-Node::Node(const chain::Genesis& genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
+Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
            const std::filesystem::path& data_dir, Clock clock)
-    : genesis_(genesis),
-      genesis_hash_(genesis.hash()),
+    : genesis_(std::move(genesis)),
+      genesis_hash_(genesis_->hash()),
       validator_key_(validator_key),
       validator_address_(crypto::Address::from_public_key(validator_key.public_key())),
       config_(config),
       clock_(std::move(clock)),
-      executor_(genesis) {
-  if (genesis_.validators.size() != 1 || genesis_.validators[0].public_key != validator_key_.public_key()) {
+      executor_(genesis_) {
+  if (genesis_->validators.size() != 1 || genesis_->validators[0].public_key != validator_key_.public_key()) {
     throw std::runtime_error(
         "this node runs a single validator: genesis must list exactly one validator, and validator_key.json "
         "must be its key (multi-validator consensus is issue #7)");
@@ -51,12 +51,12 @@ Node::Node(const chain::Genesis& genesis, const crypto::KeyPair& validator_key, 
   }
   if (!store_->head()) {
     store_->init_genesis(genesis_hash_, executor_.genesis_writes(), executor_.genesis_state_root(),
-                         genesis_.genesis_time_ms);
-    spdlog::info("initialised chain {} from genesis {}", genesis_.chain_id, crypto::to_hex(genesis_hash_));
+                         genesis_->genesis_time_ms);
+    spdlog::info("initialised chain {} from genesis {}", genesis_->chain_id, crypto::to_hex(genesis_hash_));
   }
   head_ = *store_->head();
   mempool_ = std::make_unique<mempool::Mempool>(executor_, *store_, mempool_config(config_));
-  spdlog::info("chain {} at height {} (state root {})", genesis_.chain_id, head_.height,
+  spdlog::info("chain {} at height {} (state root {})", genesis_->chain_id, head_.height,
                crypto::to_hex(head_.state_root));
 }
 
@@ -98,7 +98,7 @@ void Node::run_producer() {
 
 bool Node::produce_block(bool allow_empty) {
   const auto started = std::chrono::steady_clock::now();
-  const chain::ChainParams& params = genesis_.params;
+  const chain::ChainParams& params = genesis_->params;
   const auto pending = mempool_->reap(params.max_block_txs, params.max_block_bytes);
   std::vector<exec::CheckedTx> candidates;
   candidates.reserve(pending.size());
@@ -125,7 +125,7 @@ bool Node::produce_block(bool allow_empty) {
     tx_hashes.push_back(pending[index]->hash);
   }
   chain::BlockHeader& h = block.header;
-  h.chain_id = genesis_.chain_id;
+  h.chain_id = genesis_->chain_id;
   h.height = ctx.height;
   h.time_ms = ctx.time_ms;
   h.prev_hash = parent.hash;
@@ -133,7 +133,7 @@ bool Node::produce_block(bool allow_empty) {
   h.tx_count = static_cast<std::uint32_t>(block.txs.size());
   h.receipts_root = chain::receipts_root(outcome.receipts);
   h.state_root = outcome.state_root;
-  h.validators_hash = genesis_.validators_hash();
+  h.validators_hash = genesis_->validators_hash();
   h.proposer = validator_address_;
   data->hash = h.hash();
   data->receipts = std::move(outcome.receipts);

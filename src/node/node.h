@@ -36,7 +36,7 @@ class Node final : public api::Backend {
   // Opens (or creates) the store under data_dir, applies genesis on the first start, and
   // checks that the store belongs to this genesis and that the key is its sole validator.
   // Throws std::runtime_error with a sentence otherwise.
-  Node(const chain::Genesis& genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
+  Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
        const std::filesystem::path& data_dir, Clock clock = system_clock_ms);
   ~Node() override;
 
@@ -48,7 +48,7 @@ class Node final : public api::Backend {
   bool produce_block(bool allow_empty);
 
   // api::Backend
-  const chain::Genesis& genesis() const override { return genesis_; }
+  const chain::Genesis& genesis() const override { return *genesis_; }
   crypto::Hash32 genesis_hash() const override { return genesis_hash_; }
   api::ChainHead head() const override;
   api::MempoolStats mempool_stats() const override;
@@ -68,7 +68,7 @@ class Node final : public api::Backend {
   std::shared_ptr<const api::BlockData> load_block(std::uint64_t height) const;
   void remember_block(std::shared_ptr<const api::BlockData> data);
 
-  const chain::Genesis genesis_;
+  const std::shared_ptr<const chain::Genesis> genesis_;
   const crypto::Hash32 genesis_hash_;
   const crypto::KeyPair validator_key_;
   const crypto::Address validator_address_;

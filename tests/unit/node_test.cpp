@@ -16,7 +16,7 @@ std::unique_ptr<node::Node> make_node(const chain::Genesis& g, const std::filesy
                                       std::uint64_t* clock) {
   node::NodeConfig config;
   config.storage.sync = false;
-  return std::make_unique<node::Node>(g, test::key(0), config, dir, [clock] { return *clock; });
+  return std::make_unique<node::Node>(std::make_shared<const chain::Genesis>(g), test::key(0), config, dir, [clock] { return *clock; });
 }
 
 TEST(NodeTest, SubmitProduceQueryAndRestart) {
@@ -86,7 +86,7 @@ TEST(NodeTest, ProducerThreadCommitsPendingTransactions) {
   const chain::Genesis g = test::make_genesis();
   node::NodeConfig config;
   config.storage.sync = false;
-  node::Node node(g, test::key(0), config, dir.path());
+  node::Node node(std::make_shared<const chain::Genesis>(g), test::key(0), config, dir.path());
   node.start();
   std::vector<chain::Transaction> txs;
   for (std::uint64_t n = 0; n < 50; ++n) txs.push_back(transfer(1, addr(2), 1, n));
@@ -109,7 +109,8 @@ TEST(NodeTest, RefusesForeignDataDirAndWrongValidator) {
   EXPECT_THROW(make_node(other, dir.path(), &clock), std::runtime_error);
   node::NodeConfig config;
   test::TempDir dir2;
-  EXPECT_THROW(node::Node(g, test::key(9), config, dir2.path()), std::runtime_error);
+  EXPECT_THROW(node::Node(std::make_shared<const chain::Genesis>(g), test::key(9), config, dir2.path()),
+               std::runtime_error);
 }
 
 }  // namespace
