@@ -48,6 +48,10 @@ struct TxStatus {
 struct BlockData {
   chain::Block block;
   crypto::Hash32 hash{};
+  // The transactions' hashes in block order, when the backend has them at hand (the
+  // producer does); empty means "compute from block.txs". Saves rehashing every
+  // transaction for each block event and lookup.
+  std::vector<crypto::Hash32> tx_hashes;
   std::vector<chain::Receipt> receipts;  // one per transaction, same order
   chain::Commit commit;
 };

@@ -34,24 +34,30 @@ void VerifyPool::worker() {
 
 void VerifyPool::run(std::size_t n, const std::function<void(std::size_t)>& job) {
   // Small batches are cheaper on the caller's thread than a hand-off.
-  constexpr std::size_t kChunkMin = 16;
-  if (threads_.empty() || n < 2 * kChunkMin) {
+  constexpr std::size_t kChunk = 16;
+  if (threads_.empty() || n < 2 * kChunk) {
     for (std::size_t i = 0; i < n; ++i) job(i);
     return;
   }
-  const std::size_t parts = std::min(threads_.size() + 1, n / kChunkMin);
-  const std::size_t chunk = (n + parts - 1) / parts;
-  std::atomic<std::size_t> remaining{parts - 1};
+  // Workers and the caller take chunks from a shared counter until none is left, so no core
+  // idles while another still holds a large static share (signature times vary with load).
+  std::atomic<std::size_t> next{0};
+  const auto drain = [&] {
+    for (std::size_t begin = next.fetch_add(kChunk); begin < n; begin = next.fetch_add(kChunk)) {
+      const std::size_t end = std::min(n, begin + kChunk);
+      for (std::size_t i = begin; i < end; ++i) job(i);
+    }
+  };
+  const std::size_t helpers = std::min(threads_.size(), n / kChunk - 1);
+  std::atomic<std::size_t> running{helpers};
   std::mutex done_mutex;
   std::condition_variable done_cv;
   {
     std::lock_guard lock(mutex_);
-    for (std::size_t p = 1; p < parts; ++p) {
-      const std::size_t begin = p * chunk;
-      const std::size_t end = std::min(n, begin + chunk);
-      tasks_.emplace_back([&, begin, end] {
-        for (std::size_t i = begin; i < end; ++i) job(i);
-        if (remaining.fetch_sub(1) == 1) {
+    for (std::size_t h = 0; h < helpers; ++h) {
+      tasks_.emplace_back([&] {
+        drain();
+        if (running.fetch_sub(1) == 1) {
           std::lock_guard done_lock(done_mutex);
           done_cv.notify_one();
         }
@@ -59,9 +65,9 @@ void VerifyPool::run(std::size_t n, const std::function<void(std::size_t)>& job)
     }
   }
   cv_.notify_all();
-  for (std::size_t i = 0; i < std::min(n, chunk); ++i) job(i);
+  drain();
   std::unique_lock lock(done_mutex);
-  done_cv.wait(lock, [&] { return remaining.load() == 0; });
+  done_cv.wait(lock, [&] { return running.load() == 0; });
 }
 
 }  // namespace telco::mempool

@@ -137,6 +137,7 @@ bool Node::produce_block(bool allow_empty) {
   h.proposer = validator_address_;
   data->hash = h.hash();
   data->receipts = std::move(outcome.receipts);
+  data->tx_hashes = tx_hashes;
   const std::uint64_t vote_time = ctx.time_ms;
   data->commit = {h.height, 0, data->hash,
                   {{validator_key_.public_key(), vote_time,

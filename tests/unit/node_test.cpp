@@ -29,7 +29,11 @@ TEST(NodeTest, SubmitProduceQueryAndRestart) {
     auto node = make_node(g, dir.path(), &clock);
     EXPECT_EQ(node->head().height, 0u);
     std::vector<std::uint64_t> event_heights;
-    node->subscribe([&](const api::BlockEvent& e) { event_heights.push_back(e.data->block.header.height); });
+    std::vector<crypto::Hash32> event_tx_hashes;
+    node->subscribe([&](const api::BlockEvent& e) {
+      event_heights.push_back(e.data->block.header.height);
+      event_tx_hashes = e.data->tx_hashes;
+    });
 
     auto results = node->submit({tx});
     ASSERT_EQ(results.size(), 1u);
@@ -41,6 +45,7 @@ TEST(NodeTest, SubmitProduceQueryAndRestart) {
     EXPECT_TRUE(node->produce_block(false));
     EXPECT_FALSE(node->produce_block(false)) << "no empty blocks unless asked";
     EXPECT_EQ(event_heights, std::vector<std::uint64_t>{1});
+    EXPECT_EQ(event_tx_hashes, std::vector<crypto::Hash32>{tx.hash()}) << "events carry the producer's hashes";
 
     const api::ChainHead head = node->head();
     EXPECT_EQ(head.height, 1u);

@@ -97,12 +97,19 @@ Json header_json(const chain::BlockHeader& h) {
           {"proposer", h.proposer.to_string()}};
 }
 
+namespace {
+// The i-th transaction's hash, from the backend's list when it has one.
+crypto::Hash32 tx_hash_at(const BlockData& block, std::size_t i) {
+  return i < block.tx_hashes.size() ? block.tx_hashes[i] : block.block.txs[i].hash();
+}
+}  // namespace
+
 Json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators) {
   Json txs = Json::array();
   for (std::size_t i = 0; i < block.block.txs.size(); ++i) {
     const chain::Transaction& tx = block.block.txs[i];
     Json j = tx_to_json(tx);
-    j["hash"] = hex(tx.hash());
+    j["hash"] = hex(tx_hash_at(block, i));
     j["result"] = receipt_to_json(receipt_at(block, i));
     txs.push_back(std::move(j));
   }
@@ -176,7 +183,7 @@ Json block_event_json(const BlockData& block) {
     const chain::Transaction& tx = block.block.txs[i];
     const chain::Receipt receipt = receipt_at(block, i);
     txs.push_back(
-        {{"hash", hex(tx.hash())},
+        {{"hash", hex(tx_hash_at(block, i))},
          {"from", tx.sender_address().to_string()},
          {"payload", payload_to_json(tx.payload)},
          {"fee", std::to_string(tx.fee)},
