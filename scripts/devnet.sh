@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# Let ccache hit across clones in other directories (CI builds a fresh clone every time):
+# paths under the tree are hashed relative to it, and -g's working directory is ignored.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 dir=${TELCO_DEVNET_DIR:-$root/.devnet}
 port=${TELCO_DEVNET_PORT:-8640}
 
