@@ -26,12 +26,14 @@ total_failed=0
 count() {
   local p f
   if grep -q "tests failed out of" "$1"; then
-    f=$(grep -oE "[0-9]+ tests failed out of" "$1" | tail -1 | grep -oE "^[0-9]+")
-    p=$(( $(grep -oE "tests failed out of [0-9]+" "$1" | tail -1 | grep -oE "[0-9]+$") - f ))
+    f=$(sed -nE 's/.* ([0-9]+) tests failed out of ([0-9]+)$/\1/p' "$1" | tail -1)
+    p=$(( $(sed -nE 's/.* ([0-9]+) tests failed out of ([0-9]+)$/\2/p' "$1" | tail -1) - f ))
   else
-    p=$(grep -oE "^e2e: [0-9]+ passed" "$1" | tail -1 | grep -oE "[0-9]+" || echo 0)
-    f=$(grep -oE "[0-9]+ failed$" "$1" | tail -1 | grep -oE "^[0-9]+" || echo 0)
+    p=$(sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$1" | tail -1)
+    f=$(sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$1" | tail -1)
   fi
+  p=${p:-0}
+  f=${f:-0}
   total_passed=$((total_passed + p))
   total_failed=$((total_failed + f))
 }
