@@ -1,8 +1,5 @@
 #include "node/home.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -10,18 +7,11 @@
 
 #include "crypto/address.h"
 #include "node/validator_key.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 namespace telco::node {
 namespace {
-
-void write_file(const std::filesystem::path& path, const std::string& text, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot create " + path.string());
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write " + path.string());
-}
 
 std::vector<chain::GenesisAccount> read_accounts_file(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -65,10 +55,10 @@ InitResult init_home(const std::filesystem::path& home, const InitOptions& optio
   chain::validate(g);  // duplicates between the demo account and the file, supply overflow
 
   write_validator_key(home / "validator_key.json", validator);
-  write_file(home / "demo_key.seed", to_hex(demo.seed()) + "\n", 0600);
-  write_file(home / "config.json", config_to_json(options.config), 0644);
+  write_new_file(home / "demo_key.seed", to_hex(demo.seed()) + "\n", 0600);
+  write_new_file(home / "config.json", config_to_json(options.config), 0644);
   // genesis.json last: its presence marks a complete home.
-  write_file(home / "genesis.json", chain::genesis_to_json(g), 0644);
+  write_new_file(home / "genesis.json", chain::genesis_to_json(g), 0644);
   return {crypto::Address::from_public_key(validator.public_key()).to_string(), demo_address.to_string(),
           home / "demo_key.seed"};
 }

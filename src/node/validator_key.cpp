@@ -1,8 +1,6 @@
 #include "node/validator_key.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,6 +8,7 @@
 #include <stdexcept>
 
 #include "crypto/address.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 namespace telco::node {
@@ -18,12 +17,7 @@ void write_validator_key(const std::filesystem::path& path, const crypto::KeyPai
   nlohmann::json j = {{"public_key", to_hex(key.public_key())},
                       {"address", crypto::Address::from_public_key(key.public_key()).to_string()},
                       {"seed", to_hex(key.seed())}};
-  const std::string text = j.dump(2) + "\n";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error("cannot create " + path.string() + " (does it exist already?)");
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write " + path.string());
+  write_new_file(path, j.dump(2) + "\n", 0600);
 }
 
 crypto::KeyPair load_validator_key(const std::filesystem::path& path) {

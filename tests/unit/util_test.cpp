@@ -1,5 +1,11 @@
 // util/: hex, base64, checked arithmetic and the byte-string ordering.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "util/file.h"
 
 #include <cstdint>
 #include <limits>
@@ -154,6 +160,28 @@ TEST(Bytes, StringConversionsAreByteExact) {
   EXPECT_EQ(v[1], 0);
   EXPECT_EQ(v[3], 0xff);
   EXPECT_EQ(to_string(v), s);
+}
+
+}  // namespace
+}  // namespace telco
+
+namespace telco {
+namespace {
+
+TEST(WriteNewFile, CreatesWithModeAndRefusesToOverwrite) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("telco-write-new-file-" + std::to_string(::getpid()));
+  std::filesystem::remove(path);
+  write_new_file(path, "secret\n", 0600);
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "secret");
+  EXPECT_THROW(write_new_file(path, "other", 0600), std::runtime_error);
+  std::filesystem::remove(path);
+  EXPECT_THROW(write_new_file("/nonexistent-dir/x", "x", 0600), std::runtime_error);
 }
 
 }  // namespace
