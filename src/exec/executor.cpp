@@ -52,10 +52,9 @@ crypto::Hash32 Executor::genesis_state_root() const {
   return commitment_.advance(crypto::Hash32{}, genesis_writes());
 }
 
-chain::ResultCode Executor::apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const BlockContext& ctx,
-                                     chain::Receipt* receipt, std::uint64_t* burned) const {
+chain::ResultCode Executor::apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const crypto::Address& sender,
+                                     const BlockContext& ctx, chain::Receipt* receipt, std::uint64_t* burned) const {
   using chain::ResultCode;
-  const crypto::Address sender = tx.sender_address();
   modules::bank::Account account = modules::bank::load_account(ws, sender);
   if (tx.nonce < account.nonce) return ResultCode::kNonceTooLow;
   if (tx.nonce > account.nonce) return ResultCode::kNonceTooHigh;
@@ -91,8 +90,9 @@ BlockOutcome Executor::run(const state::StateView& committed, const crypto::Hash
       if (!skip_invalid) return out;
       break;
     }
+    const crypto::Address sender = tx.sender_address();
     chain::Receipt receipt;
-    const chain::ResultCode verdict = apply_tx(ws, tx, ctx, &receipt, &burned);
+    const chain::ResultCode verdict = apply_tx(ws, tx, sender, ctx, &receipt, &burned);
     if (verdict != chain::ResultCode::kOk) {
       out.excluded.emplace_back(i, verdict);
       if (!skip_invalid) {
@@ -105,7 +105,6 @@ BlockOutcome Executor::run(const state::StateView& committed, const crypto::Hash
     out.included.push_back(i);
     out.receipts.push_back(receipt);
     block_bytes += tx_bytes;
-    const crypto::Address sender = tx.sender_address();
     out.touched.emplace_back(sender, position);
     for (const crypto::Address& other : modules::find_handler(tx.payload.type)->counterparties(tx.payload)) {
       if (other != sender) out.touched.emplace_back(other, position);

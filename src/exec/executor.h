@@ -80,8 +80,8 @@ class Executor {
  private:
   // Applies one transaction to ws. Returns the envelope verdict: kOk means it is in the
   // block with *receipt filled in; anything else means nothing was written.
-  chain::ResultCode apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const BlockContext& ctx,
-                             chain::Receipt* receipt, std::uint64_t* burned) const;
+  chain::ResultCode apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const crypto::Address& sender,
+                             const BlockContext& ctx, chain::Receipt* receipt, std::uint64_t* burned) const;
   BlockOutcome run(const state::StateView& committed, const crypto::Hash32& previous_root,
                    std::span<const CheckedTx> txs, const BlockContext& ctx, bool skip_invalid,
                    chain::ResultCode* first_error) const;

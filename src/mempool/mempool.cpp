@@ -1,5 +1,7 @@
 #include "mempool/mempool.h"
 
+#include <unordered_set>
+
 #include "modules/bank/account.h"
 #include "util/checked.h"
 
@@ -162,10 +164,10 @@ void Mempool::revalidate_sender_locked(const crypto::Address& sender) {
 void Mempool::on_block_committed(const std::vector<crypto::Hash32>& included,
                                  const std::vector<std::pair<crypto::Hash32, ResultCode>>& invalid) {
   std::lock_guard lock(mutex_);
-  std::unordered_map<crypto::Address, bool> touched;
+  std::unordered_set<crypto::Address> touched;
   for (const crypto::Hash32& h : included) {
     auto it = by_hash_.find(h);
-    if (it != by_hash_.end()) touched[it->second->sender] = true;
+    if (it != by_hash_.end()) touched.insert(it->second->sender);
   }
   for (const auto& [h, code] : invalid) {
     auto it = by_hash_.find(h);
@@ -175,7 +177,7 @@ void Mempool::on_block_committed(const std::vector<crypto::Hash32>& included,
     drop_sender_locked(sender, code);
     touched.erase(sender);
   }
-  for (const auto& [sender, unused] : touched) revalidate_sender_locked(sender);
+  for (const crypto::Address& sender : touched) revalidate_sender_locked(sender);
 }
 
 std::shared_ptr<const PendingTx> Mempool::find(const crypto::Hash32& hash) const {
