@@ -18,6 +18,7 @@
 #include "chain/amount.h"
 #include "crypto/hash.h"
 #include "node/config.h"
+#include "node/genesis_cache.h"
 #include "node/home.h"
 #include "node/node.h"
 #include "node/validator_key.h"
@@ -107,7 +108,11 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   NodeConfig config = telco::node::load_config(home / "config.json");
   flags.apply(config);
   spdlog::set_level(spdlog::level::from_str(config.log.level));
-  auto genesis = std::make_shared<const telco::chain::Genesis>(telco::chain::load_genesis(home / "genesis.json"));
+  telco::node::LoadedGenesis loaded =
+      telco::node::load_genesis_cached(home / "genesis.json", home / "data" / "genesis.cache");
+  spdlog::info("genesis of chain {} read ({} accounts{})", loaded.genesis->chain_id, loaded.genesis->accounts.size(),
+               loaded.from_cache ? ", from the cache" : "");
+  auto genesis = std::move(loaded.genesis);
   const telco::crypto::KeyPair key = telco::node::load_validator_key(home / "validator_key.json");
 
   telco::node::Node node(std::move(genesis), key, config, home / "data");

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "chain/limits.h"
+#include "codec/reader.h"
 #include "codec/writer.h"
 #include "util/checked.h"
 #include "util/hex.h"
@@ -17,6 +18,9 @@ namespace telco::chain {
 namespace {
 
 using Json = nlohmann::json;
+
+constexpr std::string_view kGenesisTag = "telco/genesis/v1";
+constexpr std::size_t kGenesisTagBytes = 16;
 
 [[noreturn]] void fail(const std::string& what) { throw std::invalid_argument("genesis: " + what); }
 
@@ -92,29 +96,63 @@ crypto::Hash32 validators_hash(const std::vector<GenesisValidator>& validators) 
 
 crypto::Hash32 Genesis::validators_hash() const { return chain::validators_hash(validators); }
 
-crypto::Hash32 Genesis::hash() const {
+Bytes encode_genesis(const Genesis& g) {
   codec::Writer w;
   w.string("telco/genesis/v1");
-  w.string(chain_id);
-  w.u64(genesis_time_ms);
-  w.u64(params.min_fee);
-  w.u32(params.max_tx_bytes);
-  w.u32(params.max_block_txs);
-  w.u32(params.max_block_bytes);
-  w.u32(params.max_pending_per_sender);
-  w.count(validators.size());
-  for (const GenesisValidator& v : validators) {
+  w.string(g.chain_id);
+  w.u64(g.genesis_time_ms);
+  w.u64(g.params.min_fee);
+  w.u32(g.params.max_tx_bytes);
+  w.u32(g.params.max_block_txs);
+  w.u32(g.params.max_block_bytes);
+  w.u32(g.params.max_pending_per_sender);
+  w.count(g.validators.size());
+  for (const GenesisValidator& v : g.validators) {
     w.string(v.name);
     w.fixed(v.public_key);
     w.u64(v.power);
   }
-  w.count(accounts.size());
-  for (const GenesisAccount& a : accounts) {
+  w.count(g.accounts.size());
+  for (const GenesisAccount& a : g.accounts) {
     w.fixed(a.address.bytes);
     w.u64(a.balance);
   }
-  return crypto::blake2b_256(w.data());
+  return w.take();
 }
+
+std::optional<Genesis> decode_genesis(ByteView bytes, codec::DecodeError* error) {
+  codec::Reader r(bytes);
+  if (r.string(kGenesisTagBytes) != kGenesisTag) r.fail(codec::DecodeError::kInvalid);
+  Genesis g;
+  g.chain_id = r.string(kChainIdBytesMax);
+  g.genesis_time_ms = r.u64();
+  g.params.min_fee = r.u64();
+  g.params.max_tx_bytes = r.u32();
+  g.params.max_block_txs = r.u32();
+  g.params.max_block_bytes = r.u32();
+  g.params.max_pending_per_sender = r.u32();
+  const std::size_t n_validators = r.count(kValidatorsMax, 4 + 32 + 8);
+  g.validators.resize(n_validators);
+  for (GenesisValidator& v : g.validators) {
+    v.name = r.string(kValidatorNameBytesMax);
+    v.public_key = r.fixed<32>();
+    v.power = r.u64();
+  }
+  const std::size_t n_accounts = r.count(kGenesisAccountsMax, crypto::kAddressBytes + 8);
+  g.accounts.resize(n_accounts);
+  for (GenesisAccount& a : g.accounts) {
+    a.address.bytes = r.fixed<crypto::kAddressBytes>();
+    a.balance = r.u64();
+  }
+  if (!r.finish()) {
+    if (error) *error = r.error();
+    return std::nullopt;
+  }
+  if (error) *error = codec::DecodeError::kNone;
+  return g;
+}
+
+crypto::Hash32 Genesis::hash() const { return crypto::blake2b_256(encode_genesis(*this)); }
 
 void validate(const Genesis& g) {
   if (g.chain_id.empty() || g.chain_id.size() > kChainIdBytesMax) {
@@ -133,6 +171,7 @@ void validate(const Genesis& g) {
   }
   if (p.max_pending_per_sender == 0) fail("params.max_pending_per_sender must be positive");
   if (g.validators.empty() || g.validators.size() > kValidatorsMax) fail("there must be 1..1000 validators");
+  if (g.accounts.size() > kGenesisAccountsMax) fail("more than " + std::to_string(kGenesisAccountsMax) + " accounts");
   std::set<crypto::PublicKey> keys;
   std::uint64_t power = 0;
   for (const GenesisValidator& v : g.validators) {

@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "codec/reader.h"
 #include "crypto/address.h"
 #include "crypto/hash.h"
 
@@ -47,6 +49,12 @@ struct Genesis {
   crypto::Hash32 validators_hash() const;
   bool operator==(const Genesis&) const = default;
 };
+
+// The canonical encoding (docs/PROTOCOL.md "Genesis"): what hash() hashes, and what the
+// node caches so a restart need not parse a large JSON file again. decode_genesis is its
+// exact inverse; it checks bounds and form, not the rules of validate().
+Bytes encode_genesis(const Genesis& g);
+std::optional<Genesis> decode_genesis(ByteView bytes, codec::DecodeError* error = nullptr);
 
 // Throws std::invalid_argument with a sentence naming the first problem found.
 Genesis parse_genesis_json(std::string_view text);

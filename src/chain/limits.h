@@ -13,5 +13,7 @@ inline constexpr std::size_t kBlockTxsMax = 100'000;
 inline constexpr std::size_t kBlockBytesMax = 16 * 1024 * 1024;
 inline constexpr std::size_t kValidatorsMax = 1'000;
 inline constexpr std::size_t kValidatorNameBytesMax = 64;
+// Funded accounts a genesis may list (a 100M-account file would be ~10 GiB of JSON).
+inline constexpr std::size_t kGenesisAccountsMax = 100'000'000;
 
 }  // namespace telco::chain

@@ -402,5 +402,43 @@ TEST(Genesis, LoadFromFile) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Genesis, CanonicalEncodingRoundTripsAndIsWhatTheHashCovers) {
+  const Genesis g = parse(base_json());
+  const Bytes bytes = encode_genesis(g);
+  EXPECT_EQ(g.hash(), crypto::blake2b_256(bytes));
+  codec::DecodeError error = codec::DecodeError::kInvalid;
+  const std::optional<Genesis> back = decode_genesis(bytes, &error);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(error, codec::DecodeError::kNone);
+  EXPECT_EQ(*back, g);
+}
+
+TEST(Genesis, DecodeRejectsEveryTruncationTrailingBytesAndAWrongTag) {
+  const Bytes bytes = encode_genesis(parse(base_json()));
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(decode_genesis(ByteView(bytes).first(n)).has_value()) << "accepted a prefix of " << n << " bytes";
+  }
+  Bytes longer = bytes;
+  longer.push_back(0);
+  codec::DecodeError error = codec::DecodeError::kNone;
+  EXPECT_FALSE(decode_genesis(longer, &error).has_value());
+  EXPECT_EQ(error, codec::DecodeError::kTrailing);
+  Bytes retagged = bytes;
+  retagged[4] ^= 0x01;  // first byte of the tag after its u32 length
+  EXPECT_FALSE(decode_genesis(retagged).has_value());
+}
+
+TEST(Genesis, DecodeRejectsAnAccountCountBeyondTheInput) {
+  Genesis g = parse(base_json());
+  Bytes bytes = encode_genesis(g);
+  // The account count is the u32 right before the last two 28-byte accounts.
+  const std::size_t count_at = bytes.size() - 2 * (crypto::kAddressBytes + 8) - 4;
+  ASSERT_EQ(bytes[count_at], 2);
+  bytes[count_at + 3] = 0x7f;
+  codec::DecodeError error = codec::DecodeError::kNone;
+  EXPECT_FALSE(decode_genesis(bytes, &error).has_value());
+  EXPECT_EQ(error, codec::DecodeError::kTooLong);
+}
+
 }  // namespace
 }  // namespace telco::chain
