@@ -55,6 +55,7 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
     spdlog::info("initialised chain {} from genesis {}", genesis_->chain_id, crypto::to_hex(genesis_hash_));
   }
   head_ = *store_->head();
+  state_cache_ = std::make_unique<StateCache>(*store_);
   mempool_ = std::make_unique<mempool::Mempool>(executor_, *store_, mempool_config(config_));
   spdlog::info("chain {} at height {} (state root {})", genesis_->chain_id, head_.height,
                crypto::to_hex(head_.state_root));
@@ -106,7 +107,7 @@ bool Node::produce_block(bool allow_empty) {
 
   const storage::Head parent = head_;  // only this thread writes head_
   const exec::BlockContext ctx{parent.height + 1, std::max(clock_(), parent.time_ms + 1)};
-  exec::BlockOutcome outcome = executor_.build(*store_, parent.state_root, candidates, ctx);
+  exec::BlockOutcome outcome = executor_.build(*state_cache_, parent.state_root, candidates, ctx);
 
   std::vector<std::pair<crypto::Hash32, chain::ResultCode>> invalid;
   for (const auto& [index, code] : outcome.excluded) invalid.emplace_back(pending[index]->hash, code);
@@ -146,6 +147,7 @@ bool Node::produce_block(bool allow_empty) {
 
   store_->commit_block({block, data->hash, tx_hashes, data->receipts, data->commit, outcome.writes, outcome.touched},
                        h.state_root);
+  state_cache_->apply(outcome.writes);
   {
     std::lock_guard lock(head_mutex_);
     head_ = {h.height, data->hash, h.time_ms, h.state_root};

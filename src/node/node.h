@@ -24,6 +24,7 @@
 #include "exec/executor.h"
 #include "mempool/mempool.h"
 #include "node/config.h"
+#include "node/state_cache.h"
 #include "storage/store.h"
 
 namespace telco::node {
@@ -75,6 +76,8 @@ class Node final : public api::Backend {
   const NodeConfig config_;
   const Clock clock_;
   std::unique_ptr<storage::Store> store_;
+  // Committed state as the producer reads it; only the producer thread touches it.
+  std::unique_ptr<StateCache> state_cache_;
   exec::Executor executor_;
   std::unique_ptr<mempool::Mempool> mempool_;
 
