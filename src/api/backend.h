@@ -110,6 +110,14 @@ class Backend {
     if (!data) return std::nullopt;
     return std::move(data->block.header);
   }
+
+  // The commit of the block at `height`, for block lists that show who signed. The default
+  // reads the whole block; a store that keeps commits apart should override it.
+  virtual std::optional<chain::Commit> commit_at(std::uint64_t height) const {
+    auto data = block_at(height);
+    if (!data) return std::nullopt;
+    return std::move(data->commit);
+  }
 };
 
 }  // namespace telco::api

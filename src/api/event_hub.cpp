@@ -7,8 +7,9 @@
 
 namespace telco::api {
 
-EventHub::EventHub(std::function<void(std::function<void()>)> post_to_io, std::shared_ptr<spdlog::logger> log)
-    : post_to_io_(std::move(post_to_io)), log_(std::move(log)) {}
+EventHub::EventHub(std::function<void(std::function<void()>)> post_to_io, std::shared_ptr<spdlog::logger> log,
+                   std::vector<chain::GenesisValidator> validators)
+    : post_to_io_(std::move(post_to_io)), log_(std::move(log)), validators_(std::move(validators)) {}
 
 void EventHub::on_block(const BlockEvent& event) {
   if (!event.data) return;
@@ -79,7 +80,7 @@ void EventHub::drain_one() {
   if (!block) return;
   if (!sinks.empty()) {
     // Serialized once per block, shared read-only by every session.
-    auto message = std::make_shared<const std::string>(to_json_text(block_event_json(*block)));
+    auto message = std::make_shared<const std::string>(to_json_text(block_event_json(*block, validators_)));
     for (const auto& s : sinks) s->deliver(message);
   }
   post_to_io_([self = shared_from_this()] { self->drain_one(); });

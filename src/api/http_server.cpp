@@ -100,7 +100,8 @@ void HttpServer::Impl::start() {
     asio::post(*pool, std::move(task));
   };
   ctx->events = std::make_shared<EventHub>(
-      [ex = ioc.get_executor()](std::function<void()> f) { asio::post(ex, std::move(f)); }, ctx->log);
+      [ex = ioc.get_executor()](std::function<void()> f) { asio::post(ex, std::move(f)); }, ctx->log,
+      ctx->backend.genesis().validators);
   // The callback owns the hub, not the server: a backend that calls it late (after
   // unsubscribe returned) finds a stopped hub instead of freed memory.
   subscription = ctx->backend.subscribe([hub = ctx->events](const BlockEvent& e) { hub->on_block(e); });

@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <limits>
 #include <map>
+#include <memory>
 
 #include "api/json/views.h"
+#include "api/search.h"
 #include "api/static_files.h"
 #include "chain/genesis.h"
 #include "util/hex.h"
@@ -17,6 +20,11 @@ using Json = nlohmann::json;
 constexpr std::size_t kPageDefault = 20;
 constexpr std::size_t kPageMax = 100;
 constexpr std::size_t kPathSegmentsMax = 8;
+// GET /v1/txs (recent transactions) looks at most this many blocks below the head, so a
+// chain of empty blocks costs a bounded number of header reads.
+constexpr std::uint64_t kRecentTxsScanBlocksMax = 1000;
+// GET /v1/blocks/{id}?tx_limit=: transactions per block page at most.
+constexpr std::size_t kBlockTxsPageMax = 1000;
 
 // Thrown by the request parsers below and turned into an error response at the top of
 // handle_request, so each route reads as a straight line.
@@ -104,7 +112,26 @@ Response get_tx(ServerContext& ctx, std::string_view hash_text) {
   return json_response(status.state == TxState::kUnknown ? 404 : 200, tx_status_json(hash, status));
 }
 
-Response get_block(ServerContext& ctx, std::string_view id) {
+std::optional<std::size_t> optional_count(const Query& q, std::string_view name, std::size_t max) {
+  auto it = q.find(name);
+  if (it == q.end()) return std::nullopt;
+  auto n = parse_u64(it->second);
+  if (!n || *n > max) fail(400, error_code::kBadRequest, std::string(name) + " must be an integer from 0 to " + std::to_string(max));
+  return static_cast<std::size_t>(*n);
+}
+
+// ?tx_offset=&tx_limit= select a page of a block's transactions; without them, all of them.
+TxSlice tx_slice(const Query& q) {
+  TxSlice slice;
+  if (auto offset = optional_count(q, "tx_offset", std::numeric_limits<std::uint32_t>::max())) slice.offset = *offset;
+  if (auto limit = optional_count(q, "tx_limit", kBlockTxsPageMax)) {
+    if (*limit == 0) fail(400, error_code::kBadRequest, "tx_limit must be an integer from 1 to 1000");
+    slice.limit = *limit;
+  }
+  return slice;
+}
+
+Response get_block(ServerContext& ctx, std::string_view id, const Query& q) {
   std::optional<std::uint64_t> height;
   if (id == "latest") {
     height = ctx.backend.head().height;
@@ -117,7 +144,7 @@ Response get_block(ServerContext& ctx, std::string_view id) {
   }
   auto block = height ? ctx.backend.block_at(*height) : std::nullopt;
   if (!block) fail(404, error_code::kNotFound, "no such block");
-  return json_response(200, block_json(*block, ctx.backend.genesis().validators));
+  return json_response(200, block_json(*block, ctx.backend.genesis().validators, tx_slice(q)));
 }
 
 Response list_blocks(ServerContext& ctx, const Query& q) {
@@ -128,23 +155,97 @@ Response list_blocks(ServerContext& ctx, const Query& q) {
   for (; height >= 1 && blocks.size() < limit; --height) {
     auto header = ctx.backend.header_at(height);
     if (!header) break;  // pruned below this height
-    blocks.push_back(block_summary_json(*header));
+    auto commit = ctx.backend.commit_at(height);
+    blocks.push_back(commit ? block_summary_json(*header, *commit, ctx.backend.genesis().validators)
+                            : block_summary_json(*header));
   }
   return json_response(200, {{"blocks", std::move(blocks)}});
 }
 
+// The list entry of the i-th transaction of `block` (which must outlive it).
+TxListEntry list_entry(const BlockData& block, std::size_t i) {
+  TxListEntry e;
+  e.hash = i < block.tx_hashes.size() ? block.tx_hashes[i] : block.block.txs[i].hash();
+  e.location = TxLocation{block.block.header.height, static_cast<std::uint32_t>(i)};
+  e.time_ms = block.block.header.time_ms;
+  e.tx = &block.block.txs[i];
+  if (i < block.receipts.size()) e.receipt = block.receipts[i];
+  return e;
+}
+
+// List entries for (location, hash) pairs, each with its transaction and receipt from its
+// block (kept in `blocks`); consecutive entries of one block read it once.
+std::vector<TxListEntry> expand_txs(const Backend& backend,
+                                    const std::vector<std::pair<TxLocation, crypto::Hash32>>& found,
+                                    std::vector<std::shared_ptr<const BlockData>>& blocks) {
+  std::vector<TxListEntry> entries;
+  entries.reserve(found.size());
+  for (const auto& [location, hash] : found) {
+    if (blocks.empty() || blocks.back()->block.header.height != location.height) {
+      auto data = backend.block_at(location.height);
+      if (data) blocks.push_back(std::make_shared<const BlockData>(std::move(*data)));
+    }
+    const BlockData* block = blocks.empty() ? nullptr : blocks.back().get();
+    if (block && block->block.header.height == location.height && location.index < block->block.txs.size()) {
+      entries.push_back(list_entry(*block, location.index));
+    } else {
+      TxListEntry e;  // indexed but unreadable: the hash and location still say where
+      e.hash = hash;
+      e.location = location;
+      entries.push_back(e);
+    }
+  }
+  return entries;
+}
+
 Response account_txs(ServerContext& ctx, const crypto::Address& address, const Query& q) {
   const std::size_t limit = page_limit(q);
-  return json_response(200, account_txs_json(ctx.backend.account_txs(address, limit, before_height(q))));
+  std::vector<std::shared_ptr<const BlockData>> blocks;
+  return json_response(200, tx_list_json(expand_txs(ctx.backend, ctx.backend.account_txs(address, limit, before_height(q)), blocks)));
+}
+
+// The newest transactions, newest first, from at most kRecentTxsScanBlocksMax blocks.
+Response recent_txs(ServerContext& ctx, const Query& q) {
+  const std::size_t limit = page_limit(q);
+  std::vector<std::shared_ptr<const BlockData>> blocks;  // own what the entries point into
+  std::vector<TxListEntry> entries;
+  const std::uint64_t head = ctx.backend.head().height;
+  const std::uint64_t lowest = head > kRecentTxsScanBlocksMax ? head - kRecentTxsScanBlocksMax + 1 : 1;
+  for (std::uint64_t height = head; height >= lowest && entries.size() < limit; --height) {
+    auto header = ctx.backend.header_at(height);
+    if (!header) break;  // pruned below this height
+    if (header->tx_count == 0) continue;
+    auto data = ctx.backend.block_at(height);
+    if (!data) break;
+    blocks.push_back(std::make_shared<const BlockData>(std::move(*data)));
+    const BlockData& block = *blocks.back();
+    for (std::size_t i = block.block.txs.size(); i-- > 0 && entries.size() < limit;) {
+      entries.push_back(list_entry(block, i));
+    }
+  }
+  return json_response(200, tx_list_json(entries));
+}
+
+Response search_route(ServerContext& ctx, const Query& q) {
+  auto it = q.find("q");
+  const std::string_view text = it == q.end() ? std::string_view{} : std::string_view(it->second);
+  auto outcome = search(ctx.backend, text);
+  if (const ApiError* error = std::get_if<ApiError>(&outcome)) return error_response(*error);
+  return json_response(200, search_json(text, std::get<std::vector<SearchHit>>(outcome)));
 }
 
 Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string_view>& s,
                   std::string_view query) {
   const std::size_t n = s.size();
-  if (n == 1 && s[0] == "txs") return method_not_allowed("POST");
+  if (n == 1 && s[0] == "txs") {
+    // POST /v1/txs never reaches this function (the session hands it to handle_submit).
+    if (!is_get) return method_not_allowed("GET, HEAD, POST");
+    return recent_txs(ctx, parse_query(query));
+  }
   if (n == 1 && s[0] == "events") return method_not_allowed("GET");
   const bool known =
-      (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" || s[0] == "blocks")) ||
+      (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" || s[0] == "blocks" ||
+                  s[0] == "search")) ||
       (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
       (n == 3 && s[0] == "accounts" && s[2] == "txs");
   if (!known) return not_found();
@@ -160,8 +261,9 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
     return r;
   }
   if (s[0] == "validators") return json_response(200, validators_json(b.genesis()));
+  if (s[0] == "search") return search_route(ctx, parse_query(query));
   if (s[0] == "txs") return get_tx(ctx, s[1]);
-  if (s[0] == "blocks") return n == 1 ? list_blocks(ctx, parse_query(query)) : get_block(ctx, s[1]);
+  if (s[0] == "blocks") return n == 1 ? list_blocks(ctx, parse_query(query)) : get_block(ctx, s[1], parse_query(query));
   const crypto::Address address = parse_address(s[1]);
   if (n == 3) return account_txs(ctx, address, parse_query(query));
   return json_response(200, account_json(address, b.account(address)));

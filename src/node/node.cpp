@@ -247,6 +247,8 @@ std::optional<chain::BlockHeader> Node::header_at(std::uint64_t height) const {
   return store_->header(height);
 }
 
+std::optional<chain::Commit> Node::commit_at(std::uint64_t height) const { return store_->commit(height); }
+
 std::optional<std::uint64_t> Node::height_of(const crypto::Hash32& block_hash) const {
   return store_->height_of(block_hash);
 }

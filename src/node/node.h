@@ -57,6 +57,7 @@ class Node final : public api::Backend {
   api::TxStatus tx_status(const crypto::Hash32& hash) const override;
   std::optional<api::BlockData> block_at(std::uint64_t height) const override;
   std::optional<chain::BlockHeader> header_at(std::uint64_t height) const override;
+  std::optional<chain::Commit> commit_at(std::uint64_t height) const override;
   std::optional<std::uint64_t> height_of(const crypto::Hash32& block_hash) const override;
   api::AccountInfo account(const crypto::Address& address) const override;
   std::vector<std::pair<api::TxLocation, crypto::Hash32>> account_txs(

@@ -1,5 +1,7 @@
 #include "api/json/views.h"
 
+#include <algorithm>
+
 #include "api/json/error.h"
 #include "api/json/tx_json.h"
 #include "chain/amount.h"
@@ -105,8 +107,14 @@ crypto::Hash32 tx_hash_at(const BlockData& block, std::size_t i) {
 }  // namespace
 
 Json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators) {
+  return block_json(block, validators, TxSlice{});
+}
+
+Json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators, TxSlice slice) {
   Json txs = Json::array();
-  for (std::size_t i = 0; i < block.block.txs.size(); ++i) {
+  const std::size_t count = block.block.txs.size();
+  const std::size_t end = slice.offset >= count ? count : slice.offset + std::min(slice.limit, count - slice.offset);
+  for (std::size_t i = std::min(slice.offset, count); i < end; ++i) {
     const chain::Transaction& tx = block.block.txs[i];
     Json j = tx_to_json(tx);
     j["hash"] = hex(tx_hash_at(block, i));
@@ -116,6 +124,7 @@ Json block_json(const BlockData& block, const std::vector<chain::GenesisValidato
   return {{"height", block.block.header.height},
           {"hash", hex(block.hash)},
           {"header", header_json(block.block.header)},
+          {"tx_offset", std::min(slice.offset, count)},
           {"txs", std::move(txs)},
           {"commit", commit_json(block.commit, validators)}};
 }
@@ -126,6 +135,47 @@ Json block_summary_json(const chain::BlockHeader& h) {
           {"time_ms", h.time_ms},
           {"tx_count", h.tx_count},
           {"proposer", h.proposer.to_string()}};
+}
+
+Json block_summary_json(const chain::BlockHeader& h, const chain::Commit& commit,
+                        const std::vector<chain::GenesisValidator>& validators) {
+  Json j = block_summary_json(h);
+  j["commit"] = commit_summary_json(commit, validators);
+  return j;
+}
+
+Json commit_summary_json(const chain::Commit& commit, const std::vector<chain::GenesisValidator>& validators) {
+  std::uint64_t power = 0;
+  std::uint64_t latest_ms = 0;
+  for (const chain::CommitSig& s : commit.signatures) {
+    latest_ms = std::max(latest_ms, s.time_ms);
+    for (const chain::GenesisValidator& v : validators) {
+      if (v.public_key == s.validator) {
+        power += v.power;  // genesis bounds the total power at 2^60: no overflow
+        break;
+      }
+    }
+  }
+  return {{"round", commit.round},
+          {"signers", commit.signatures.size()},
+          {"signed_power", power},
+          {"time_ms", latest_ms}};
+}
+
+Json tx_list_json(const std::vector<TxListEntry>& entries) {
+  Json list = Json::array();
+  for (const TxListEntry& e : entries) {
+    Json j = {{"hash", hex(e.hash)}, {"height", e.location.height}, {"index", e.location.index}};
+    if (e.tx) {
+      j["time_ms"] = e.time_ms;
+      j["from"] = e.tx->sender_address().to_string();
+      j["payload"] = payload_to_json(e.tx->payload);
+      j["fee"] = std::to_string(e.tx->fee);
+      j["result"] = {{"code", static_cast<std::uint16_t>(e.receipt.code)}, {"name", chain::result_name(e.receipt.code)}};
+    }
+    list.push_back(std::move(j));
+  }
+  return {{"txs", std::move(list)}};
 }
 
 Json tx_status_json(const crypto::Hash32& hash, const TxStatus& status) {
@@ -176,7 +226,9 @@ Json account_txs_json(const std::vector<std::pair<TxLocation, crypto::Hash32>>& 
   return {{"txs", std::move(list)}};
 }
 
-Json block_event_json(const BlockData& block) {
+Json block_event_json(const BlockData& block) { return block_event_json(block, {}); }
+
+Json block_event_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators) {
   const chain::BlockHeader& h = block.block.header;
   Json txs = Json::array();
   for (std::size_t i = 0; i < block.block.txs.size(); ++i) {
@@ -197,6 +249,7 @@ Json block_event_json(const BlockData& block) {
             {"time_ms", h.time_ms},
             {"tx_count", h.tx_count},
             {"proposer", h.proposer.to_string()},
+            {"commit", commit_summary_json(block.commit, validators)},
             {"txs", std::move(txs)}}}};
 }
 
