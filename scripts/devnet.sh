@@ -52,4 +52,5 @@ $explorer_line
 ================================================================================
 
 MSG
-exec "$telcod" --home "$node_home" start --api-listen "127.0.0.1:$port"
+# The explorer is served from the source tree, so edits to web/explorer show on reload.
+exec "$telcod" --home "$node_home" start --api-listen "127.0.0.1:$port" --static-root "$root/web/explorer"

@@ -13,7 +13,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients used by end-to-end tests
   curl jq python3 procps
+  # the explorer's browser tests (tests/browser): Playwright drives Debian's Chromium
+  chromium
 )
+# Node.js and npm for the browser tests: a machine may already have a newer Node (with its
+# own npm) from elsewhere, and Debian's npm would conflict with it, so only when missing.
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

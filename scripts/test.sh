@@ -2,12 +2,13 @@
 # The whole test suite, as CI runs it (.ci/run calls `make test`, which calls this):
 #   1. install missing Debian packages
 #   2. build (RelWithDebInfo, -Werror) and run unit tests (ctest)
-#   3. end-to-end tests: real telcod processes, the real telco CLI, curl, kill -9 and restart
+#   3. end-to-end tests: real telcod processes, the real telco CLI, curl, kill -9 and restart;
+#      then the explorer in Chromium against a real devnet (tests/browser, needs npm)
 #   4. build again with AddressSanitizer + UndefinedBehaviorSanitizer (g++) and run the unit
 #      tests and the end-to-end tests under it
 #   5. libFuzzer targets (clang-14) for a short time each
 #   6. a quick smoke run of the load benchmark
-# Set TELCO_TEST_SKIP="asan fuzz bench" (any subset) to skip stages locally.
+# Set TELCO_TEST_SKIP="browser asan fuzz bench" (any subset) to skip stages locally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,15 +23,16 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 total_passed=0
 total_failed=0
-# Adds the counts of a ctest log ("... tests failed out of N") or an e2e log ("e2e: N passed, M failed").
+# Adds the counts of a ctest log ("... tests failed out of N") or an e2e or browser log
+# ("e2e: N passed, M failed", "browser: N passed, M failed").
 count() {
   local p f
   if grep -q "tests failed out of" "$1"; then
     f=$(sed -nE 's/.* ([0-9]+) tests failed out of ([0-9]+)$/\1/p' "$1" | tail -1)
     p=$(( $(sed -nE 's/.* ([0-9]+) tests failed out of ([0-9]+)$/\2/p' "$1" | tail -1) - f ))
   else
-    p=$(sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\1/p' "$1" | tail -1)
-    f=$(sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$1" | tail -1)
+    p=$(sed -nE 's/^(e2e|browser): ([0-9]+) passed, ([0-9]+) failed$/\2/p' "$1" | tail -1)
+    f=$(sed -nE 's/^(e2e|browser): ([0-9]+) passed, ([0-9]+) failed$/\3/p' "$1" | tail -1)
   fi
   p=${p:-0}
   f=${f:-0}
@@ -62,6 +64,11 @@ run_logged unit ctest --test-dir build --output-on-failure -j"$jobs" --timeout 3
 
 stage "end-to-end tests"
 run_logged e2e python3 tests/e2e/run_all.py --build build
+
+if [[ "$skip" != *" browser "* ]]; then
+  stage "explorer in a browser (npm ci, playwright-core + chromium, real devnet)"
+  run_logged browser python3 tests/browser/run.py --build build --artifacts build/browser-artifacts
+fi
 
 if [[ "$skip" != *" asan "* ]]; then
   stage "build with ASan + UBSan (g++)"
