@@ -116,14 +116,17 @@ std::optional<std::size_t> optional_count(const Query& q, std::string_view name,
   auto it = q.find(name);
   if (it == q.end()) return std::nullopt;
   auto n = parse_u64(it->second);
-  if (!n || *n > max) fail(400, error_code::kBadRequest, std::string(name) + " must be an integer from 0 to " + std::to_string(max));
+  if (!n || *n > max)
+    fail(400, error_code::kBadRequest,
+         std::string(name) + " must be an integer from 0 to " + std::to_string(max));
   return static_cast<std::size_t>(*n);
 }
 
 // ?tx_offset=&tx_limit= select a page of a block's transactions; without them, all of them.
 TxSlice tx_slice(const Query& q) {
   TxSlice slice;
-  if (auto offset = optional_count(q, "tx_offset", std::numeric_limits<std::uint32_t>::max())) slice.offset = *offset;
+  if (auto offset = optional_count(q, "tx_offset", std::numeric_limits<std::uint32_t>::max()))
+    slice.offset = *offset;
   if (auto limit = optional_count(q, "tx_limit", kBlockTxsPageMax)) {
     if (*limit == 0) fail(400, error_code::kBadRequest, "tx_limit must be an integer from 1 to 1000");
     slice.limit = *limit;
@@ -200,8 +203,9 @@ std::vector<TxListEntry> expand_txs(const Backend& backend,
 
 Response account_txs(ServerContext& ctx, const crypto::Address& address, const Query& q) {
   const std::size_t limit = page_limit(q);
+  const auto found = ctx.backend.account_txs(address, limit, before_height(q));
   std::vector<std::shared_ptr<const BlockData>> blocks;
-  return json_response(200, tx_list_json(expand_txs(ctx.backend, ctx.backend.account_txs(address, limit, before_height(q)), blocks)));
+  return json_response(200, tx_list_json(expand_txs(ctx.backend, found, blocks)));
 }
 
 // The newest transactions, newest first, from at most kRecentTxsScanBlocksMax blocks.
@@ -243,11 +247,10 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
     return recent_txs(ctx, parse_query(query));
   }
   if (n == 1 && s[0] == "events") return method_not_allowed("GET");
-  const bool known =
-      (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" || s[0] == "blocks" ||
-                  s[0] == "search")) ||
-      (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
-      (n == 3 && s[0] == "accounts" && s[2] == "txs");
+  const bool known = (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" ||
+                                 s[0] == "blocks" || s[0] == "search")) ||
+                     (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
+                     (n == 3 && s[0] == "accounts" && s[2] == "txs");
   if (!known) return not_found();
   if (!is_get) return method_not_allowed("GET, HEAD");
   Backend& b = ctx.backend;
@@ -263,7 +266,8 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
   if (s[0] == "validators") return json_response(200, validators_json(b.genesis()));
   if (s[0] == "search") return search_route(ctx, parse_query(query));
   if (s[0] == "txs") return get_tx(ctx, s[1]);
-  if (s[0] == "blocks") return n == 1 ? list_blocks(ctx, parse_query(query)) : get_block(ctx, s[1], parse_query(query));
+  if (s[0] == "blocks")
+    return n == 1 ? list_blocks(ctx, parse_query(query)) : get_block(ctx, s[1], parse_query(query));
   const crypto::Address address = parse_address(s[1]);
   if (n == 3) return account_txs(ctx, address, parse_query(query));
   return json_response(200, account_json(address, b.account(address)));

@@ -36,9 +36,11 @@ std::optional<std::vector<SearchHit>> by_hash(const Backend& backend, std::strin
   // A hash names a transaction or a block; both are looked up, since the text cannot say which.
   const TxStatus tx = backend.tx_status(hash);
   if (tx.state != TxState::kUnknown) {
-    hits.push_back({"tx", {{"hash", hex}, {"status", tx.state == TxState::kPending     ? "pending"
-                                                     : tx.state == TxState::kFinalized ? "finalized"
-                                                                                       : "rejected"}}});
+    hits.push_back({"tx",
+                    {{"hash", hex},
+                     {"status", tx.state == TxState::kPending     ? "pending"
+                                : tx.state == TxState::kFinalized ? "finalized"
+                                                                  : "rejected"}}});
   }
   if (auto height = backend.height_of(hash)) hits.push_back({"block", {{"height", *height}, {"hash", hex}}});
   return hits;
@@ -66,15 +68,17 @@ std::variant<std::vector<SearchHit>, ApiError> search(const Backend& backend, st
   text = trim(text);
   if (text.empty()) return make_error(400, error_code::kBadRequest, "the search text is empty");
   if (text.size() > kSearchTextMax) {
-    return make_error(400, error_code::kBadRequest, "the search text is longer than any identifier (128 characters)");
+    return make_error(400, error_code::kBadRequest,
+                      "the search text is longer than any identifier (128 characters)");
   }
   for (Resolver resolve : kResolvers) {
     if (auto hits = resolve(backend, text)) return std::move(*hits);
   }
   const bool looks_like_address = text.size() > 3 && (text.starts_with("tc1") || text.starts_with("TC1"));
   return make_error(400, error_code::kBadRequest,
-                    looks_like_address ? "not a valid address: the tc1 address has a typo (its checksum does not match)"
-                                       : "search for a block height, a 64-hex block or transaction hash, or a tc1 address");
+                    looks_like_address
+                        ? "not a valid address: the tc1 address has a typo (its checksum does not match)"
+                        : "search for a block height, a 64-hex block or transaction hash, or a tc1 address");
 }
 
 nlohmann::json search_json(std::string_view query, const std::vector<SearchHit>& hits) {

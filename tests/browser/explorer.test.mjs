@@ -283,6 +283,26 @@ const tests = {
     }
   },
 
+  async websocket_refused_falls_back_to_polling() {
+    const b = await launch();
+    try {
+      // Every /v1/events socket is accepted and closed at once, like a proxy without WebSockets.
+      await b.page.routeWebSocket(/\/v1\/events$/, (ws) => ws.close());
+      await open(b.page, '', 'home');
+      await b.page.waitForSelector('#connection[data-state="polling"]', { timeout: 10000 * SLOW });
+      check((await text(b.page, '#connection')).includes('polling'), 'status line says it polls');
+      const sent = await control({ cmd: 'send', to: 'alice', amount: '0.1' });
+      await b.page.waitForSelector(`tr[data-tx="${sent.hash}"]`, { timeout: 3000 * SLOW });
+      const ms = Date.now() - sent.cli_started_ms;
+      figures.visible_when_polling_ms = ms;
+      console.log(`    polling: CLI started→shown ${ms} ms`);
+      check(ms <= 2500 * SLOW, `with polling a transfer took ${ms} ms to show`);
+      check(b.errors.length === 0, `page errors: ${b.errors.join('; ')}`);
+    } finally {
+      await b.close();
+    }
+  },
+
   async keyboard_and_accessibility() {
     const b = await launch();
     try {

@@ -6,9 +6,9 @@
 // does -- only faster, because the clock is simulated (one block per --interval-ms, ending
 // about now) and fsync is off while filling. Every --tx-every blocks carries one signed
 // transfer from the demo account, so lists of recent transactions have something to find.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -36,21 +36,24 @@ crypto::KeyPair demo_key(const std::filesystem::path& seed_file) {
   return crypto::KeyPair::from_seed(seed);
 }
 
-chain::Transaction demo_transfer(const chain::Genesis& genesis, const crypto::KeyPair& from, std::uint64_t nonce) {
+chain::Transaction demo_transfer(const chain::Genesis& genesis, const crypto::KeyPair& from,
+                                 std::uint64_t nonce) {
   crypto::Seed seed{};
   seed[0] = static_cast<std::uint8_t>(nonce % 200 + 1);  // a small set of recipients
   chain::Transaction tx;
   tx.chain_id = genesis.chain_id;
   tx.nonce = nonce;
   tx.fee = genesis.params.min_fee;
-  tx.payload = modules::bank::Transfer{crypto::Address::from_public_key(crypto::KeyPair::from_seed(seed).public_key()),
-                                       1'000'000, {}}
-                   .to_payload();
+  tx.payload = modules::bank::Transfer{
+      crypto::Address::from_public_key(crypto::KeyPair::from_seed(seed).public_key()),
+      1'000'000,
+      {}}.to_payload();
   tx.sign(from);
   return tx;
 }
 
-int fill(const std::filesystem::path& home, std::uint64_t blocks, std::uint64_t interval_ms, std::uint64_t tx_every) {
+int fill(const std::filesystem::path& home, std::uint64_t blocks, std::uint64_t interval_ms,
+         std::uint64_t tx_every) {
   const auto now_ms = node::system_clock_ms();
   node::InitOptions options;
   options.chain_id = "telco-explorer-bench";
@@ -71,7 +74,8 @@ int fill(const std::filesystem::path& home, std::uint64_t blocks, std::uint64_t 
     clock_ms += interval_ms;
     if (tx_every && height % tx_every == 0) {
       const auto results = node.submit({demo_transfer(*genesis, demo, nonce)});
-      if (results.at(0).code != chain::ResultCode::kOk) throw std::runtime_error("the demo transfer was refused");
+      if (results.at(0).code != chain::ResultCode::kOk)
+        throw std::runtime_error("the demo transfer was refused");
       ++nonce;
     }
     node.produce_block(true);
@@ -99,7 +103,8 @@ int main(int argc, char** argv) {
   app.add_option("--home", home, "node home to create (must not hold a node)")->required();
   app.add_option("--blocks", blocks, "blocks to produce")->capture_default_str();
   app.add_option("--interval-ms", interval_ms, "simulated time between blocks")->capture_default_str();
-  app.add_option("--tx-every", tx_every, "one transfer every this many blocks (0: none)")->capture_default_str();
+  app.add_option("--tx-every", tx_every, "one transfer every this many blocks (0: none)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     return fill(home, blocks, interval_ms, tx_every);

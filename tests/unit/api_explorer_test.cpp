@@ -23,8 +23,8 @@ class ExplorerApi : public ::testing::Test {
   void SetUp() override {
     node::NodeConfig config;
     config.storage.sync = false;
-    node_ = std::make_unique<node::Node>(std::make_shared<const chain::Genesis>(genesis_), test::key(0), config,
-                                         dir_.path(), [this] { return clock_ms_; });
+    node_ = std::make_unique<node::Node>(std::make_shared<const chain::Genesis>(genesis_), test::key(0),
+                                         config, dir_.path(), [this] { return clock_ms_; });
     ctx_ = std::make_unique<ServerContext>(HttpServerConfig{}, *node_);
     // Height 1: two transfers 1 -> 2; heights 2-4 empty; height 5: one transfer 3 -> 1.
     submit_ok({transfer(1, addr(2), 5, 0), transfer(1, addr(2), 6, 1)});
@@ -62,7 +62,8 @@ TEST_F(ExplorerApi, BlockListCarriesCommitSummaries) {
   EXPECT_EQ(commit["signers"], 1);
   EXPECT_EQ(commit["signed_power"], 10);
   EXPECT_EQ(commit["round"], 0);
-  EXPECT_EQ(commit["time_ms"], list["blocks"][0]["time_ms"]) << "the single validator signs at the block's time";
+  EXPECT_EQ(commit["time_ms"], list["blocks"][0]["time_ms"])
+      << "the single validator signs at the block's time";
   EXPECT_EQ(get("/v1/blocks?before=2")["blocks"].size(), 1u);
 }
 
@@ -156,8 +157,9 @@ TEST_F(ExplorerApi, SearchClassifiesAndLooksUp) {
 }
 
 TEST(ExplorerViews, CommitSummaryCountsPowerOfKnownSigners) {
-  std::vector<chain::GenesisValidator> validators = {
-      {"a", test::key(0).public_key(), 10}, {"b", test::key(1).public_key(), 20}, {"c", test::key(2).public_key(), 30}};
+  std::vector<chain::GenesisValidator> validators = {{"a", test::key(0).public_key(), 10},
+                                                     {"b", test::key(1).public_key(), 20},
+                                                     {"c", test::key(2).public_key(), 30}};
   chain::Commit commit;
   commit.round = 2;
   commit.signatures = {{test::key(0).public_key(), 1'000, {}},

@@ -110,10 +110,12 @@ Json block_json(const BlockData& block, const std::vector<chain::GenesisValidato
   return block_json(block, validators, TxSlice{});
 }
 
-Json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators, TxSlice slice) {
+Json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators,
+                TxSlice slice) {
   Json txs = Json::array();
   const std::size_t count = block.block.txs.size();
-  const std::size_t end = slice.offset >= count ? count : slice.offset + std::min(slice.limit, count - slice.offset);
+  const std::size_t end =
+      slice.offset >= count ? count : slice.offset + std::min(slice.limit, count - slice.offset);
   for (std::size_t i = std::min(slice.offset, count); i < end; ++i) {
     const chain::Transaction& tx = block.block.txs[i];
     Json j = tx_to_json(tx);
@@ -144,7 +146,8 @@ Json block_summary_json(const chain::BlockHeader& h, const chain::Commit& commit
   return j;
 }
 
-Json commit_summary_json(const chain::Commit& commit, const std::vector<chain::GenesisValidator>& validators) {
+Json commit_summary_json(const chain::Commit& commit,
+                         const std::vector<chain::GenesisValidator>& validators) {
   std::uint64_t power = 0;
   std::uint64_t latest_ms = 0;
   for (const chain::CommitSig& s : commit.signatures) {
@@ -171,7 +174,8 @@ Json tx_list_json(const std::vector<TxListEntry>& entries) {
       j["from"] = e.tx->sender_address().to_string();
       j["payload"] = payload_to_json(e.tx->payload);
       j["fee"] = std::to_string(e.tx->fee);
-      j["result"] = {{"code", static_cast<std::uint16_t>(e.receipt.code)}, {"name", chain::result_name(e.receipt.code)}};
+      j["result"] = {{"code", static_cast<std::uint16_t>(e.receipt.code)},
+                     {"name", chain::result_name(e.receipt.code)}};
     }
     list.push_back(std::move(j));
   }

@@ -28,7 +28,8 @@ nlohmann::json block_summary_json(const chain::BlockHeader& header, const chain:
                                   const std::vector<chain::GenesisValidator>& validators);
 // {"round","signers","signed_power","time_ms"}: how many validators signed, the voting power
 // they hold (from `validators`; a key not in the set counts 0) and the latest signature time.
-nlohmann::json commit_summary_json(const chain::Commit& commit, const std::vector<chain::GenesisValidator>& validators);
+nlohmann::json commit_summary_json(const chain::Commit& commit,
+                                   const std::vector<chain::GenesisValidator>& validators);
 
 // The transactions of a block from index `offset`, at most `limit` of them (GET
 // /v1/blocks/{id}?tx_offset=&tx_limit=): block pages of large blocks stay bounded.
@@ -58,6 +59,7 @@ nlohmann::json account_txs_json(const std::vector<std::pair<TxLocation, crypto::
 // The /v1/events message for one committed block: {"type":"block","block":{...}}, its
 // "commit" summarised with the power of `validators`.
 nlohmann::json block_event_json(const BlockData& block);
-nlohmann::json block_event_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators);
+nlohmann::json block_event_json(const BlockData& block,
+                                const std::vector<chain::GenesisValidator>& validators);
 
 }  // namespace telco::api

@@ -16,9 +16,10 @@ function idOf(text) {
 async function render({ params, query, target, signal }) {
   const id = idOf(params[0]);
   const page = Math.max(1, Number.parseInt(query.get('page') || '1', 10) || 1);
-  const [block, vset] = await Promise.all([
+  const [block, vset, status] = await Promise.all([
     get(`/v1/blocks/${id}?tx_offset=${(page - 1) * TXS_PAGE}&tx_limit=${TXS_PAGE}`, { signal }),
     validators(),
+    get('/v1/status', { signal }),
   ]);
   const hd = block.header;
   const byKey = new Map(vset.validators.map((v) => [v.public_key, v]));
@@ -29,7 +30,7 @@ async function render({ params, query, target, signal }) {
     h('h1', {}, `Block #${count(block.height)}`),
     h('nav', { class: 'pager', 'aria-label': 'Neighbouring blocks' },
       block.height > 1 ? link(href.block(block.height - 1), '← Parent') : null,
-      link(href.block(block.height + 1), 'Child →')),
+      block.height < status.head.height ? link(href.block(block.height + 1), 'Child →') : h('span', { class: 'muted' }, 'The newest block')),
     fields([
       ['Hash', h('span', { class: 'mono' }, block.hash)],
       ['Height', count(block.height)],
@@ -81,7 +82,7 @@ function txsPart(block, page) {
     ];
   });
   return h('div', {},
-    table(`Transactions ${count(first)}–${count(first + block.txs.length - 1)} of ${count(total)}, in block order`, [
+    table(`${count(block.txs.length)} of ${count(total)} transactions, in block order from position ${count(first)}`, [
       { label: '#', num: true }, { label: 'Hash' }, { label: 'Sender' }, { label: 'Receiver' },
       { label: 'Amount', num: true }, { label: 'Fee', num: true, narrow: true }, { label: 'Result' },
     ], rows),
