@@ -8,7 +8,6 @@ namespace {
 
 // Smallest possible encoded transaction: every fixed field plus empty strings.
 constexpr std::size_t kTxBytesMin = 1 + 4 + 32 + 8 + 8 + 2 + 4 + 64;
-constexpr std::size_t kCommitSigBytes = 32 + 8 + 64;
 
 void encode_header(codec::Writer& w, const BlockHeader& h) {
   w.u16(h.version);
@@ -16,6 +15,7 @@ void encode_header(codec::Writer& w, const BlockHeader& h) {
   w.u64(h.height);
   w.u64(h.time_ms);
   w.fixed(h.prev_hash);
+  w.fixed(h.last_commit_hash);
   w.fixed(h.tx_root);
   w.u32(h.tx_count);
   w.fixed(h.receipts_root);
@@ -32,6 +32,7 @@ BlockHeader decode_header(codec::Reader& r) {
   h.height = r.u64();
   h.time_ms = r.u64();
   h.prev_hash = r.fixed<32>();
+  h.last_commit_hash = r.fixed<32>();
   h.tx_root = r.fixed<32>();
   h.tx_count = r.u32();
   h.receipts_root = r.fixed<32>();
@@ -39,6 +40,33 @@ BlockHeader decode_header(codec::Reader& r) {
   h.validators_hash = r.fixed<32>();
   h.proposer.bytes = r.fixed<crypto::kAddressBytes>();
   return h;
+}
+
+void encode_commit(codec::Writer& w, const Commit& c) {
+  w.u64(c.height);
+  w.u32(c.round);
+  w.fixed(c.block_hash);
+  w.count(c.signatures.size());
+  for (const CommitSig& s : c.signatures) {
+    w.fixed(s.validator);
+    w.u64(s.time_ms);
+    w.fixed(s.signature);
+  }
+}
+
+Commit decode_commit(codec::Reader& r) {
+  Commit c;
+  c.height = r.u64();
+  c.round = r.u32();
+  c.block_hash = r.fixed<32>();
+  const std::size_t n = r.count(kValidatorsMax, kCommitSigBytes);
+  c.signatures.resize(n);
+  for (CommitSig& s : c.signatures) {
+    s.validator = r.fixed<32>();
+    s.time_ms = r.u64();
+    s.signature = r.fixed<64>();
+  }
+  return c;
 }
 
 template <typename T, typename F>
@@ -62,15 +90,17 @@ Bytes BlockHeader::encode() const {
 }
 
 Bytes Block::encode() const {
-  codec::Writer w(300 + txs.size() * 200);
+  codec::Writer w(300 + txs.size() * 200 + last_commit.signatures.size() * kCommitSigBytes);
   encode_header(w, header);
   w.count(txs.size());
   for (const Transaction& tx : txs) chain::encode(w, tx);
+  encode_commit(w, last_commit);
   return w.take();
 }
 
 bool Block::body_matches_header() const {
-  return header.tx_count == txs.size() && header.tx_root == tx_root(txs);
+  return header.tx_count == txs.size() && header.last_commit_hash == last_commit.hash() &&
+         header.tx_root == tx_root(txs);
 }
 
 Bytes Receipt::encode() const {
@@ -82,15 +112,7 @@ Bytes Receipt::encode() const {
 
 Bytes Commit::encode() const {
   codec::Writer w(48 + signatures.size() * kCommitSigBytes);
-  w.u64(height);
-  w.u32(round);
-  w.fixed(block_hash);
-  w.count(signatures.size());
-  for (const CommitSig& s : signatures) {
-    w.fixed(s.validator);
-    w.u64(s.time_ms);
-    w.fixed(s.signature);
-  }
+  encode_commit(w, *this);
   return w.take();
 }
 
@@ -122,36 +144,25 @@ Hash32 tx_root(const std::vector<Transaction>& txs) {
 }
 
 std::optional<BlockHeader> decode_header(ByteView bytes, codec::DecodeError* error) {
-  return decode_exactly<BlockHeader>(bytes, 1024, error,
+  return decode_exactly<BlockHeader>(bytes, kHeaderBytesMax, error,
                                      [](codec::Reader& r) { return decode_header(r); });
 }
 
 std::optional<Block> decode_block(ByteView bytes, codec::DecodeError* error) {
-  return decode_exactly<Block>(bytes, kBlockBytesMax, error, [](codec::Reader& r) {
+  return decode_exactly<Block>(bytes, kBlockEncodingBytesMax, error, [](codec::Reader& r) {
     Block b;
     b.header = decode_header(r);
     const std::size_t n = r.count(kBlockTxsMax, kTxBytesMin);
     b.txs.reserve(n);
     for (std::size_t i = 0; i < n && r.ok(); ++i) b.txs.push_back(decode_transaction(r));
+    b.last_commit = decode_commit(r);
     return b;
   });
 }
 
 std::optional<Commit> decode_commit(ByteView bytes, codec::DecodeError* error) {
-  return decode_exactly<Commit>(bytes, 64 + kValidatorsMax * kCommitSigBytes, error, [](codec::Reader& r) {
-    Commit c;
-    c.height = r.u64();
-    c.round = r.u32();
-    c.block_hash = r.fixed<32>();
-    const std::size_t n = r.count(kValidatorsMax, kCommitSigBytes);
-    c.signatures.resize(n);
-    for (CommitSig& s : c.signatures) {
-      s.validator = r.fixed<32>();
-      s.time_ms = r.u64();
-      s.signature = r.fixed<64>();
-    }
-    return c;
-  });
+  return decode_exactly<Commit>(bytes, kCommitBytesMax, error,
+                                [](codec::Reader& r) { return decode_commit(r); });
 }
 
 std::optional<Receipt> decode_receipt(ByteView bytes, codec::DecodeError* error) {

@@ -2,8 +2,9 @@
 //
 // The header is what validators sign (through its hash). It binds the transactions (tx
 // Merkle root), their outcomes (receipts root), the state after applying them (state
-// root) and the validator set that must sign it. The block hash is BLAKE2b-256 of the
-// header's canonical encoding.
+// root), the validator set that must sign it and the commit of the previous block that the
+// block carries (last commit hash). The block hash is BLAKE2b-256 of the header's canonical
+// encoding.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct BlockHeader {
   std::uint64_t height = 0;
   std::uint64_t time_ms = 0;  // proposer's clock, strictly increasing, ms since Unix epoch
   Hash32 prev_hash{};         // zero at height 1
+  Hash32 last_commit_hash{};  // H(encoding of the block's last_commit)
   Hash32 tx_root{};
   std::uint32_t tx_count = 0;
   Hash32 receipts_root{};
@@ -34,16 +36,6 @@ struct BlockHeader {
   Bytes encode() const;
   Hash32 hash() const { return crypto::blake2b_256(encode()); }
   bool operator==(const BlockHeader&) const = default;
-};
-
-struct Block {
-  BlockHeader header;
-  std::vector<Transaction> txs;
-
-  Bytes encode() const;
-  // Checks the header's tx_count and tx_root against the transactions.
-  bool body_matches_header() const;
-  bool operator==(const Block&) const = default;
 };
 
 // The outcome of one transaction in a block.
@@ -72,7 +64,21 @@ struct Commit {
   std::vector<CommitSig> signatures;
 
   Bytes encode() const;
+  Hash32 hash() const { return crypto::blake2b_256(encode()); }
   bool operator==(const Commit&) const = default;
+};
+
+struct Block {
+  BlockHeader header;
+  std::vector<Transaction> txs;
+  // The commit that made the previous block final (height - 1); the empty Commit{} at
+  // height 1. Carried so that every block proves its parent final.
+  Commit last_commit;
+
+  Bytes encode() const;
+  // Checks the header's tx_count, tx_root and last_commit_hash against the body.
+  bool body_matches_header() const;
+  bool operator==(const Block&) const = default;
 };
 
 // Bytes a validator signs to precommit block_hash: string("telco/vote/v1") || chain id ||

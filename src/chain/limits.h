@@ -13,6 +13,11 @@ inline constexpr std::size_t kBlockTxsMax = 100'000;
 inline constexpr std::size_t kBlockBytesMax = 16 * 1024 * 1024;
 inline constexpr std::size_t kValidatorsMax = 1'000;
 inline constexpr std::size_t kValidatorNameBytesMax = 64;
+inline constexpr std::size_t kHeaderBytesMax = 1024;
+inline constexpr std::size_t kCommitSigBytes = 32 + 8 + 64;
+inline constexpr std::size_t kCommitBytesMax = 8 + 4 + 32 + 4 + kValidatorsMax * kCommitSigBytes;
+// A block's encoding: header, transactions (kBlockBytesMax) and the previous block's commit.
+inline constexpr std::size_t kBlockEncodingBytesMax = kHeaderBytesMax + 4 + kBlockBytesMax + kCommitBytesMax;
 // Funded accounts a genesis may list (a 100M-account file would be ~10 GiB of JSON).
 inline constexpr std::size_t kGenesisAccountsMax = 100'000'000;
 

@@ -130,6 +130,8 @@ bool Node::produce_block(bool allow_empty) {
   h.height = ctx.height;
   h.time_ms = ctx.time_ms;
   h.prev_hash = parent.hash;
+  if (parent.height > 0) block.last_commit = store_->commit(parent.height).value();
+  h.last_commit_hash = block.last_commit.hash();
   h.tx_root = chain::merkle_root(tx_hashes);
   h.tx_count = static_cast<std::uint32_t>(block.txs.size());
   h.receipts_root = chain::receipts_root(outcome.receipts);

@@ -61,6 +61,8 @@ Block sample_block(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) b.txs.push_back(sample_tx(static_cast<std::uint8_t>(i + 1), i));
   b.header.tx_count = static_cast<std::uint32_t>(n);
   b.header.tx_root = tx_root(b.txs);
+  b.last_commit = Commit{41, 2, sample_header().prev_hash, {{crypto::PublicKey{7}, 9, crypto::Signature{3}}}};
+  b.header.last_commit_hash = b.last_commit.hash();
   return b;
 }
 
@@ -305,6 +307,7 @@ TEST(BlockHeader, EncodingFollowsTheSpecifiedLayout) {
   put_le(b, h.height, 8);
   put_le(b, h.time_ms, 8);
   put_raw(b, h.prev_hash);
+  put_raw(b, h.last_commit_hash);
   put_raw(b, h.tx_root);
   put_le(b, h.tx_count, 4);
   put_raw(b, h.receipts_root);
@@ -312,7 +315,7 @@ TEST(BlockHeader, EncodingFollowsTheSpecifiedLayout) {
   put_raw(b, h.validators_hash);
   put_raw(b, h.proposer.bytes);
   EXPECT_EQ(h.encode(), b);
-  EXPECT_EQ(b.size(), 206u + h.chain_id.size());
+  EXPECT_EQ(b.size(), 238u + h.chain_id.size());
   EXPECT_EQ(h.hash(), crypto::blake2b_256(b));
 }
 
@@ -382,12 +385,13 @@ TEST(BlockHeader, DecodeRejectsOverlongChainId) {
 
 // ---------------------------------------------------------------- Block
 
-TEST(Block, EncodingIsHeaderThenCountThenTransactions) {
+TEST(Block, EncodingIsHeaderThenCountThenTransactionsThenLastCommit) {
   const Block b = sample_block(2);
   Bytes expected = b.header.encode();
   put_le(expected, 2, 4);
   put_raw(expected, b.txs[0].encode());
   put_raw(expected, b.txs[1].encode());
+  put_raw(expected, b.last_commit.encode());
   EXPECT_EQ(b.encode(), expected);
 }
 
@@ -430,6 +434,11 @@ TEST(Block, BodyMatchesHeader) {
   {
     Block c = b;
     c.txs[1].fee++;
+    EXPECT_FALSE(c.body_matches_header());
+  }
+  {
+    Block c = b;
+    c.last_commit.signatures.clear();  // another commit than the header names
     EXPECT_FALSE(c.body_matches_header());
   }
   Block empty = sample_block(0);
@@ -487,7 +496,7 @@ TEST(Block, DecodeRejectsOversizeTransactionInside) {
 
 TEST(Block, DecodeRejectsOversizeInput) {
   Bytes b = sample_block(0).encode();
-  b.resize(kBlockBytesMax + 1, 0);
+  b.resize(kBlockEncodingBytesMax + 1, 0);
   DecodeError e = DecodeError::kNone;
   EXPECT_FALSE(decode_block(b, &e));
   EXPECT_EQ(e, DecodeError::kTooLong);

@@ -35,6 +35,7 @@ BuiltBlock build_block(const exec::Executor& ex, const storage::Store& store, co
   h.height = parent.height + 1;
   h.time_ms = parent.time_ms + 1;
   h.prev_hash = parent.hash;
+  h.last_commit_hash = b.block.last_commit.hash();
   h.tx_root = chain::merkle_root(b.tx_hashes);
   h.tx_count = static_cast<std::uint32_t>(b.block.txs.size());
   h.receipts_root = chain::receipts_root(b.outcome.receipts);

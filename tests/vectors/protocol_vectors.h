@@ -164,6 +164,7 @@ inline chain::BlockHeader make_header(const VectorInputs& in, const crypto::Hash
   h.height = 1;
   h.time_ms = kGenesisTimeMs + 1'000;
   h.prev_hash = {};
+  h.last_commit_hash = chain::Commit{}.hash();  // height 1 carries the empty commit
   h.tx_root = chain::tx_root({in.transfer_ok, in.transfer_fails});
   h.tx_count = 2;
   h.receipts_root = chain::receipts_root(in.receipts);
@@ -205,13 +206,14 @@ inline Json merkle_json() {
 }
 
 inline Json block_json(const VectorInputs& in, const chain::BlockHeader& header) {
-  const chain::Block block{header, {in.transfer_ok, in.transfer_fails}};
+  const chain::Block block{header, {in.transfer_ok, in.transfer_fails}, chain::Commit{}};
   return {{"header_fields",
            {{"version", header.version},
             {"chain_id", header.chain_id},
             {"height", std::to_string(header.height)},
             {"time_ms", std::to_string(header.time_ms)},
             {"prev_hash", hex(header.prev_hash)},
+            {"last_commit_hash", hex(header.last_commit_hash)},
             {"tx_root", hex(header.tx_root)},
             {"tx_count", header.tx_count},
             {"receipts_root", hex(header.receipts_root)},
@@ -221,6 +223,7 @@ inline Json block_json(const VectorInputs& in, const chain::BlockHeader& header)
           {"header_bytes", hex(header.encode())},
           {"block_hash", crypto::to_hex(header.hash())},
           {"transactions", Json::array({"transfer_ok", "transfer_fails"})},
+          {"last_commit_bytes", hex(block.last_commit.encode())},
           {"block_bytes", hex(block.encode())}};
 }
 
