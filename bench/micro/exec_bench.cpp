@@ -12,8 +12,9 @@ void BM_ExecutorBuild(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const Chain c = make_chain(n);
   const exec::Executor executor(c.genesis);
-  MapView committed;
-  committed.apply(executor.genesis_writes());
+  state::MemoryState committed;
+  const state::Writes genesis = executor.genesis_writes();
+  committed.apply(genesis, state::genesis_tree(genesis));
   const crypto::Hash32 root = executor.genesis_state_root();
   const auto txs = transfers(c, n);
   const auto candidates = checked(txs);
@@ -27,18 +28,19 @@ void BM_ExecutorBuild(benchmark::State& state) {
 }
 BENCHMARK(BM_ExecutorBuild)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
-// The state commitment alone (a hash over the block's sorted writes).
+// The state commitment alone: the state tree update for the block's sorted writes.
 void BM_StateRoot(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const Chain c = make_chain(n);
   const exec::Executor executor(c.genesis);
-  MapView committed;
-  committed.apply(executor.genesis_writes());
+  state::MemoryState committed;
+  const state::Writes genesis = executor.genesis_writes();
+  committed.apply(genesis, state::genesis_tree(genesis));
   const auto txs = transfers(c, n);
   const auto candidates = checked(txs);
   const exec::BlockOutcome out = executor.build(committed, executor.genesis_state_root(), candidates, {1, 1});
-  const state::WriteLogCommitment commitment;
-  for (auto _ : state) benchmark::DoNotOptimize(commitment.advance(out.state_root, out.writes));
+  const crypto::Hash32 root = executor.genesis_state_root();
+  for (auto _ : state) benchmark::DoNotOptimize(state::advance_tree(committed, 1, root, out.writes).root_hash);
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.SetLabel(std::to_string(out.writes.size()) + " writes");
 }

@@ -51,7 +51,10 @@ std::uint32_t get_u32(const Json& j, const char* field, std::uint32_t fallback) 
   return static_cast<std::uint32_t>(v);
 }
 
-const std::set<std::string> kTopFields = {"chain_id", "genesis_time_ms", "params", "validators", "accounts"};
+const std::set<std::string> kTopFields = {"chain_id", "genesis_time_ms", "params", "validators", "accounts", "naming"};
+const std::set<std::string> kNamingFields = {"top_level_labels",     "name_expiry_blocks",  "name_grace_blocks",
+                                             "reveal_window_blocks", "numbering_authority", "port_deadline_blocks"};
+constexpr std::string_view kNamingSectionTag = "naming";
 const std::set<std::string> kParamFields = {"min_fee", "max_tx_bytes", "max_block_txs", "max_block_bytes",
                                             "max_pending_per_sender"};
 
@@ -73,7 +76,102 @@ ChainParams parse_params(const Json& j) {
   return p;
 }
 
+NamingParams parse_naming(const Json& j) {
+  if (!j.is_object()) fail("'naming' must be an object");
+  reject_unknown(j, kNamingFields, "naming");
+  NamingParams n;
+  if (j.contains("top_level_labels")) {
+    const Json& labels = j["top_level_labels"];
+    if (!labels.is_array()) fail("'naming.top_level_labels' must be an array of strings");
+    n.top_level_labels.clear();
+    for (const Json& l : labels) {
+      if (!l.is_string()) fail("'naming.top_level_labels' must be an array of strings");
+      if (n.top_level_labels.size() >= kTopLevelLabelsMax) fail("more than 16 naming.top_level_labels");
+      n.top_level_labels.push_back(l.get<std::string>());
+    }
+  }
+  if (j.contains("name_expiry_blocks")) n.name_expiry_blocks = get_u64(j, "name_expiry_blocks");
+  if (j.contains("name_grace_blocks")) n.name_grace_blocks = get_u64(j, "name_grace_blocks");
+  if (j.contains("reveal_window_blocks")) n.reveal_window_blocks = get_u64(j, "reveal_window_blocks");
+  if (j.contains("port_deadline_blocks")) n.port_deadline_blocks = get_u64(j, "port_deadline_blocks");
+  if (j.contains("numbering_authority")) {
+    auto addr = j["numbering_authority"].is_string()
+                    ? crypto::Address::parse(j["numbering_authority"].get<std::string>())
+                    : std::nullopt;
+    if (!addr) fail("'naming.numbering_authority' must be a valid address (tc1...)");
+    n.numbering_authority = *addr;
+  }
+  return n;
+}
+
+// A top-level label is a lower-case LDH label (RFC 5890's "LDH label"): a-z, 0-9 and '-',
+// not first or last. "arpa" is refused: the DNS server answers e164.arpa itself.
+bool valid_top_level_label(const std::string& l) {
+  if (l.empty() || l.size() > kTopLevelLabelBytesMax || l.front() == '-' || l.back() == '-') return false;
+  if (l == "arpa") return false;
+  return std::all_of(l.begin(), l.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+void validate_naming(const NamingParams& n) {
+  if (n.top_level_labels.empty() || n.top_level_labels.size() > kTopLevelLabelsMax) {
+    fail("naming.top_level_labels must list 1..16 labels");
+  }
+  std::set<std::string> seen;
+  for (const std::string& l : n.top_level_labels) {
+    if (!valid_top_level_label(l)) {
+      fail("naming.top_level_labels: '" + l + "' is not a lower-case LDH label of 1..63 characters (or is 'arpa')");
+    }
+    if (!seen.insert(l).second) fail("naming.top_level_labels lists '" + l + "' twice");
+  }
+  if (n.name_expiry_blocks == 0 || n.name_expiry_blocks > kNamingPeriodBlocksMax) {
+    fail("naming.name_expiry_blocks out of range [1, 10^10]");
+  }
+  if (n.name_grace_blocks > kNamingPeriodBlocksMax) fail("naming.name_grace_blocks out of range [0, 10^10]");
+  if (n.reveal_window_blocks < 2 || n.reveal_window_blocks > kRevealWindowBlocksMax) {
+    fail("naming.reveal_window_blocks out of range [2, 10^6]");
+  }
+  if (n.port_deadline_blocks == 0 || n.port_deadline_blocks > kNamingPeriodBlocksMax) {
+    fail("naming.port_deadline_blocks out of range [1, 10^10]");
+  }
+}
+
+void encode_naming(codec::Writer& w, const NamingParams& n) {
+  w.string(kNamingSectionTag);
+  w.count(n.top_level_labels.size());
+  for (const std::string& l : n.top_level_labels) w.string(l);
+  w.u64(n.name_expiry_blocks);
+  w.u64(n.name_grace_blocks);
+  w.u64(n.reveal_window_blocks);
+  w.boolean(n.numbering_authority.has_value());
+  if (n.numbering_authority) w.fixed(n.numbering_authority->bytes);
+  w.u64(n.port_deadline_blocks);
+}
+
+bool starts_with_tag(ByteView rest, std::string_view tag) {
+  codec::Writer w;
+  w.string(tag);
+  return rest.size() >= w.data().size() && std::equal(w.data().begin(), w.data().end(), rest.begin());
+}
+
+NamingParams decode_naming(codec::Reader& r) {
+  if (r.string(kNamingSectionTag.size()) != kNamingSectionTag) r.fail(codec::DecodeError::kInvalid);
+  NamingParams n;
+  n.top_level_labels.resize(r.count(kTopLevelLabelsMax, 4));
+  for (std::string& l : n.top_level_labels) l = r.string(kTopLevelLabelBytesMax);
+  n.name_expiry_blocks = r.u64();
+  n.name_grace_blocks = r.u64();
+  n.reveal_window_blocks = r.u64();
+  if (r.boolean()) n.numbering_authority = crypto::Address{r.fixed<crypto::kAddressBytes>()};
+  n.port_deadline_blocks = r.u64();
+  return n;
+}
+
 }  // namespace
+
+const NamingParams& Genesis::naming_params() const {
+  static const NamingParams kDefaults;
+  return naming ? *naming : kDefaults;
+}
 
 std::uint64_t Genesis::total_supply() const {
   std::uint64_t total = 0;
@@ -117,6 +215,7 @@ Bytes encode_genesis(const Genesis& g) {
     w.fixed(a.address.bytes);
     w.u64(a.balance);
   }
+  if (g.naming) encode_naming(w, *g.naming);
   return w.take();
 }
 
@@ -143,6 +242,15 @@ std::optional<Genesis> decode_genesis(ByteView bytes, codec::DecodeError* error)
   for (GenesisAccount& a : g.accounts) {
     a.address.bytes = r.fixed<crypto::kAddressBytes>();
     a.balance = r.u64();
+  }
+  // The optional naming section is recognised by its tag; any other extra bytes are
+  // trailing garbage and reported as such.
+  if (r.ok() && r.remaining() > 0) {
+    if (starts_with_tag(bytes.subspan(r.position()), kNamingSectionTag)) {
+      g.naming = decode_naming(r);
+    } else {
+      r.fail(codec::DecodeError::kTrailing);
+    }
   }
   if (!r.finish()) {
     if (error) *error = r.error();
@@ -189,6 +297,7 @@ void validate(const Genesis& g) {
   const auto dup = std::adjacent_find(sorted.begin(), sorted.end());
   if (dup != sorted.end()) fail("account " + dup->to_string() + " listed twice");
   (void)g.total_supply();
+  if (g.naming) validate_naming(*g.naming);
 }
 
 Genesis parse_genesis_json(std::string_view text) {
@@ -230,6 +339,7 @@ Genesis parse_genesis_json(std::string_view text) {
       g.accounts.push_back({*addr, get_u64(a, "balance")});
     }
   }
+  if (j.contains("naming")) g.naming = parse_naming(j["naming"]);
   validate(g);
   return g;
 }
@@ -258,6 +368,15 @@ std::string genesis_to_json(const Genesis& g) {
   j["accounts"] = Json::array();
   for (const GenesisAccount& a : g.accounts) {
     j["accounts"].push_back({{"address", a.address.to_string()}, {"balance", std::to_string(a.balance)}});
+  }
+  if (g.naming) {
+    const NamingParams& n = *g.naming;
+    j["naming"] = {{"top_level_labels", n.top_level_labels},
+                   {"name_expiry_blocks", std::to_string(n.name_expiry_blocks)},
+                   {"name_grace_blocks", std::to_string(n.name_grace_blocks)},
+                   {"reveal_window_blocks", std::to_string(n.reveal_window_blocks)},
+                   {"port_deadline_blocks", std::to_string(n.port_deadline_blocks)}};
+    if (n.numbering_authority) j["naming"]["numbering_authority"] = n.numbering_authority->to_string();
   }
   return j.dump(2) + "\n";
 }

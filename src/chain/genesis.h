@@ -37,13 +37,35 @@ struct GenesisAccount {
   bool operator==(const GenesisAccount&) const = default;
 };
 
+// Parameters of the naming module (issue #5; docs/modules/naming.md). Optional in the
+// genesis file: a chain without a "naming" section uses these defaults and has no
+// numbering authority, so no E.164 block can be allocated on it. Periods are in blocks.
+inline constexpr std::size_t kTopLevelLabelsMax = 16;
+inline constexpr std::size_t kTopLevelLabelBytesMax = 63;
+inline constexpr std::uint64_t kNamingPeriodBlocksMax = 10'000'000'000;  // ~317 years at 1 block/s
+inline constexpr std::uint64_t kRevealWindowBlocksMax = 1'000'000;
+
+struct NamingParams {
+  std::vector<std::string> top_level_labels = {"tel"};  // zones names are registered under
+  std::uint64_t name_expiry_blocks = 31'536'000;          // a registration (or renewal) lasts this long
+  std::uint64_t name_grace_blocks = 2'592'000;            // after expiry only the old owner may renew
+  std::uint64_t reveal_window_blocks = 1'000;             // a commitment may be revealed this long
+  std::optional<crypto::Address> numbering_authority;     // allocates E.164 blocks to operators
+  std::uint64_t port_deadline_blocks = 86'400;            // the donor may object this long to a port
+  bool operator==(const NamingParams&) const = default;
+};
+
 struct Genesis {
   std::string chain_id;
   std::uint64_t genesis_time_ms = 0;
   ChainParams params;
   std::vector<GenesisValidator> validators;
   std::vector<GenesisAccount> accounts;
+  // Present iff the genesis file has a "naming" object; absent keeps the encoding (and hash)
+  // of genesis files written before the naming module existed.
+  std::optional<NamingParams> naming;
 
+  const NamingParams& naming_params() const;  // *naming, or the defaults
   std::uint64_t total_supply() const;  // sum of balances; validate() checks it fits in u64
   crypto::Hash32 hash() const;
   crypto::Hash32 validators_hash() const;

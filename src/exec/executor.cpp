@@ -45,11 +45,12 @@ state::Writes Executor::genesis_writes() const {
     modules::bank::store_account(ws, a.address, {a.balance, 0});
   }
   modules::bank::store_supply(ws, {genesis_->total_supply(), 0});
+  modules::write_genesis_state(*genesis_, ws);
   return ws.writes();
 }
 
 crypto::Hash32 Executor::genesis_state_root() const {
-  return commitment_.advance(crypto::Hash32{}, genesis_writes());
+  return state::genesis_tree(genesis_writes()).root_hash;
 }
 
 chain::ResultCode Executor::apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const crypto::Address& sender,
@@ -74,10 +75,11 @@ chain::ResultCode Executor::apply_tx(state::WriteSet& ws, const chain::Transacti
   return ResultCode::kOk;
 }
 
-BlockOutcome Executor::run(const state::StateView& committed, const crypto::Hash32& previous_root,
+BlockOutcome Executor::run(const state::StateView& values, const state::NodeReader& tree,
+                           const crypto::Hash32& previous_root,
                            std::span<const CheckedTx> txs, const BlockContext& ctx, bool skip_invalid,
                            chain::ResultCode* first_error) const {
-  state::WriteSet ws(committed);
+  state::WriteSet ws(values);
   BlockOutcome out;
   std::uint64_t burned = 0;
   std::size_t block_bytes = 0;
@@ -118,20 +120,22 @@ BlockOutcome Executor::run(const state::StateView& committed, const crypto::Hash
     modules::bank::store_supply(ws, supply);
   }
   out.writes = ws.writes();
-  out.state_root = commitment_.advance(previous_root, out.writes);
+  out.tree = state::advance_tree(tree, ctx.height, previous_root, out.writes);
+  out.state_root = out.tree.root_hash;
   return out;
 }
 
-BlockOutcome Executor::build(const state::StateView& committed, const crypto::Hash32& previous_root,
-                             std::span<const CheckedTx> candidates, const BlockContext& ctx) const {
-  return run(committed, previous_root, candidates, ctx, true, nullptr);
+BlockOutcome Executor::build(const state::StateView& values, const state::NodeReader& tree,
+                             const crypto::Hash32& previous_root, std::span<const CheckedTx> candidates,
+                             const BlockContext& ctx) const {
+  return run(values, tree, previous_root, candidates, ctx, true, nullptr);
 }
 
-std::optional<BlockOutcome> Executor::replay(const state::StateView& committed, const crypto::Hash32& previous_root,
-                                             std::span<const CheckedTx> txs, const BlockContext& ctx,
-                                             chain::ResultCode* reason) const {
+std::optional<BlockOutcome> Executor::replay(const state::StateView& values, const state::NodeReader& tree,
+                                             const crypto::Hash32& previous_root, std::span<const CheckedTx> txs,
+                                             const BlockContext& ctx, chain::ResultCode* reason) const {
   chain::ResultCode first = chain::ResultCode::kOk;
-  BlockOutcome out = run(committed, previous_root, txs, ctx, false, &first);
+  BlockOutcome out = run(values, tree, previous_root, txs, ctx, false, &first);
   if (first != chain::ResultCode::kOk) {
     if (reason) *reason = first;
     return std::nullopt;

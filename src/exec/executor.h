@@ -42,6 +42,7 @@ struct BlockOutcome {
   std::vector<chain::Receipt> receipts;       // one per included transaction
   std::vector<std::pair<std::size_t, chain::ResultCode>> excluded;  // candidate index, why
   state::Writes writes;
+  state::TreeUpdate tree;  // the state tree's new and stale nodes; the store writes them
   crypto::Hash32 state_root{};
   // (address, position in block) of senders and recipients, for the history index.
   std::vector<std::pair<crypto::Address, std::uint32_t>> touched;
@@ -63,31 +64,43 @@ class Executor {
   // fee + the payload's max_spend, saturating at 2^64-1. Only after check_stateless passed.
   std::uint64_t max_cost(const chain::Transaction& tx) const;
 
-  // The genesis state: balances and supply. Root = commitment over these writes.
+  // The genesis state: balances and supply. Root = state tree version 0 over these writes.
   state::Writes genesis_writes() const;
   crypto::Hash32 genesis_state_root() const;
 
   // Proposer: applies candidates in order, skipping (and listing in `excluded`) those whose
   // envelope is invalid against the state so far. Stops at the block's size limits.
-  BlockOutcome build(const state::StateView& committed, const crypto::Hash32& previous_root,
-                     std::span<const CheckedTx> candidates, const BlockContext& ctx) const;
+  // `committed` is the state at ctx.height - 1, whose tree root must be previous_root.
+  BlockOutcome build(const state::CommittedState& committed, const crypto::Hash32& previous_root,
+                     std::span<const CheckedTx> candidates, const BlockContext& ctx) const {
+    return build(committed, committed, previous_root, candidates, ctx);
+  }
+  // The same with values read through another view of that same committed state (a cache
+  // in front of the store) and the tree's nodes from the store.
+  BlockOutcome build(const state::StateView& values, const state::NodeReader& tree,
+                     const crypto::Hash32& previous_root, std::span<const CheckedTx> candidates,
+                     const BlockContext& ctx) const;
   // Validator: applies a proposed block; every transaction must pass, else nullopt and
   // *reason names the first offender (the proposer broke a rule).
-  std::optional<BlockOutcome> replay(const state::StateView& committed, const crypto::Hash32& previous_root,
+  std::optional<BlockOutcome> replay(const state::CommittedState& committed, const crypto::Hash32& previous_root,
                                      std::span<const CheckedTx> txs, const BlockContext& ctx,
-                                     chain::ResultCode* reason) const;
+                                     chain::ResultCode* reason) const {
+    return replay(committed, committed, previous_root, txs, ctx, reason);
+  }
+  std::optional<BlockOutcome> replay(const state::StateView& values, const state::NodeReader& tree,
+                                     const crypto::Hash32& previous_root, std::span<const CheckedTx> txs,
+                                     const BlockContext& ctx, chain::ResultCode* reason) const;
 
  private:
   // Applies one transaction to ws. Returns the envelope verdict: kOk means it is in the
   // block with *receipt filled in; anything else means nothing was written.
   chain::ResultCode apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const crypto::Address& sender,
                              const BlockContext& ctx, chain::Receipt* receipt, std::uint64_t* burned) const;
-  BlockOutcome run(const state::StateView& committed, const crypto::Hash32& previous_root,
+  BlockOutcome run(const state::StateView& values, const state::NodeReader& tree, const crypto::Hash32& previous_root,
                    std::span<const CheckedTx> txs, const BlockContext& ctx, bool skip_invalid,
                    chain::ResultCode* first_error) const;
 
   std::shared_ptr<const chain::Genesis> genesis_;
-  state::WriteLogCommitment commitment_;
 };
 
 }  // namespace telco::exec

@@ -3,14 +3,46 @@
 #include <array>
 
 #include "modules/bank/transfer.h"
+#include "modules/naming/handlers.h"
+#include "modules/naming/state.h"
 
 namespace telco::modules {
 namespace {
 
 const bank::TransferHandler kBankTransfer;
+const naming::Handler<naming::NameCommit> kNameCommit;
+const naming::Handler<naming::NameReveal> kNameReveal;
+const naming::Handler<naming::NameSetRecords> kNameSetRecords;
+const naming::Handler<naming::NameTransfer> kNameTransfer;
+const naming::Handler<naming::NameRenew> kNameRenew;
+const naming::Handler<naming::NameSetSubname> kNameSetSubname;
+const naming::Handler<naming::NameSetReverse> kNameSetReverse;
+const naming::Handler<naming::NumberAllocate> kNumberAllocate;
+const naming::Handler<naming::NumberAssign> kNumberAssign;
+const naming::Handler<naming::NumberSetRouting> kNumberSetRouting;
+const naming::Handler<naming::NumberRelease> kNumberRelease;
+const naming::Handler<naming::NumberPortRequest> kNumberPortRequest;
+const naming::Handler<naming::NumberPortApprove> kNumberPortApprove;
+const naming::Handler<naming::NumberPortReject> kNumberPortReject;
+const naming::Handler<naming::NumberPortCancel> kNumberPortCancel;
 
-constexpr std::array<const PayloadHandler*, 1> kHandlers = {
+constexpr std::array<const PayloadHandler*, 16> kHandlers = {
     &kBankTransfer,
+    &kNameCommit,
+    &kNameReveal,
+    &kNameSetRecords,
+    &kNameTransfer,
+    &kNameRenew,
+    &kNameSetSubname,
+    &kNameSetReverse,
+    &kNumberAllocate,
+    &kNumberAssign,
+    &kNumberSetRouting,
+    &kNumberRelease,
+    &kNumberPortRequest,
+    &kNumberPortApprove,
+    &kNumberPortReject,
+    &kNumberPortCancel,
 };
 
 }  // namespace
@@ -30,5 +62,9 @@ const PayloadHandler* find_handler(std::string_view name) {
 }
 
 std::span<const PayloadHandler* const> all_handlers() { return kHandlers; }
+
+void write_genesis_state(const chain::Genesis& genesis, state::WriteSet& ws) {
+  naming::write_genesis_state(genesis, ws);
+}
 
 }  // namespace telco::modules

@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "chain/genesis.h"
 #include "modules/payload_handler.h"
 
 namespace telco::modules {
@@ -12,5 +13,9 @@ namespace telco::modules {
 const PayloadHandler* find_handler(std::uint16_t type);
 const PayloadHandler* find_handler(std::string_view name);
 std::span<const PayloadHandler* const> all_handlers();
+
+// Each module's records derived from the genesis (beyond bank balances, which exec writes),
+// e.g. the naming parameters. Called once by exec when it builds the genesis state.
+void write_genesis_state(const chain::Genesis& genesis, state::WriteSet& ws);
 
 }  // namespace telco::modules

@@ -50,8 +50,8 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
                              crypto::to_hex(*stored) + ")");
   }
   if (!store_->head()) {
-    store_->init_genesis(genesis_hash_, executor_.genesis_writes(), executor_.genesis_state_root(),
-                         genesis_->genesis_time_ms);
+    const state::Writes writes = executor_.genesis_writes();
+    store_->init_genesis(genesis_hash_, writes, state::genesis_tree(writes), genesis_->genesis_time_ms);
     spdlog::info("initialised chain {} from genesis {}", genesis_->chain_id, crypto::to_hex(genesis_hash_));
   }
   head_ = *store_->head();
@@ -107,7 +107,7 @@ bool Node::produce_block(bool allow_empty) {
 
   const storage::Head parent = head_;  // only this thread writes head_
   const exec::BlockContext ctx{parent.height + 1, std::max(clock_(), parent.time_ms + 1)};
-  exec::BlockOutcome outcome = executor_.build(*state_cache_, parent.state_root, candidates, ctx);
+  exec::BlockOutcome outcome = executor_.build(*state_cache_, *store_, parent.state_root, candidates, ctx);
 
   std::vector<std::pair<crypto::Hash32, chain::ResultCode>> invalid;
   for (const auto& [index, code] : outcome.excluded) invalid.emplace_back(pending[index]->hash, code);
@@ -148,7 +148,7 @@ bool Node::produce_block(bool allow_empty) {
                                                                   data->hash, vote_time))}}};
 
   store_->commit_block({block, data->hash, tx_hashes, data->receipts, data->commit, outcome.writes, outcome.touched},
-                       h.state_root);
+                       outcome.tree);
   state_cache_->apply(outcome.writes);
   {
     std::lock_guard lock(head_mutex_);

@@ -1,31 +1,42 @@
-// The state root that block headers carry.
+// The state root that block headers carry: the root hash of the state tree (state/tree.h)
+// at the block's height. Version 0 is the genesis state; block h moves version h-1 to h by
+// its sorted write set. The root commits to every (key, value) in state and nothing else:
+// two states with the same contents have the same root however they were reached, and one
+// key's value or absence can be proven against it (state/proof.h).
 //
-// Interface: a commitment advances from the previous root by one block's sorted write set.
-// Today's implementation, WriteLogCommitment, is a hash chain over write sets:
-//   root(genesis) = H("telco/state/v1" || 0^32 || genesis writes)
-//   root(h)       = H("telco/state/v1" || root(h-1) || writes of block h)
-// where the writes are every (key, deleted?, value) in key order. State is a pure function
-// of the genesis writes and every block's writes, so two nodes agree on the root exactly
-// when they agree on the whole state (barring a BLAKE2b collision): it commits to all of it,
-// honestly, at O(writes) cost per block. What it cannot do is prove one key without the
-// history; the authenticated-state issue (#3) replaces it with a sparse Merkle tree behind
-// this same interface, and the header field keeps its meaning.
+// The executor computes the new root from the committed state and the block's writes
+// (pure: nothing is written); the store persists the TreeUpdate in the block's batch.
 #pragma once
 
-#include "crypto/hash.h"
+#include <map>
+
+#include "state/memory_node_store.h"
+#include "state/state_view.h"
+#include "state/tree.h"
 #include "state/write_set.h"
 
 namespace telco::state {
 
-class StateCommitment {
- public:
-  virtual ~StateCommitment() = default;
-  virtual crypto::Hash32 advance(const crypto::Hash32& previous_root, const Writes& writes) const = 0;
-};
+// Committed state as the executor sees it: the latest values, and the tree's nodes.
+class CommittedState : public StateView, public NodeReader {};
 
-class WriteLogCommitment final : public StateCommitment {
+// Version 0: the genesis writes over the empty tree.
+TreeUpdate genesis_tree(const Writes& writes);
+// Version `height` (>= 1) from the committed tree at height - 1, whose root must be
+// previous_root (std::logic_error otherwise: committed state and chain head disagree).
+TreeUpdate advance_tree(const NodeReader& committed, std::uint64_t height, const crypto::Hash32& previous_root,
+                        const Writes& writes);
+
+// Committed state in memory (tests, benchmarks): a value map and a MemoryNodeStore.
+class MemoryState final : public CommittedState {
  public:
-  crypto::Hash32 advance(const crypto::Hash32& previous_root, const Writes& writes) const override;
+  std::optional<Bytes> get(ByteView key) const override;
+  std::optional<Bytes> get_node(ByteView node_key) const override { return nodes.get_node(node_key); }
+  // Commits one version: its writes and the tree update computed from them.
+  void apply(const Writes& writes, const TreeUpdate& tree);
+
+  std::map<Bytes, Bytes, BytesLess> values;
+  MemoryNodeStore nodes;
 };
 
 }  // namespace telco::state

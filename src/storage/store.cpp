@@ -13,16 +13,20 @@
 #include "codec/reader.h"
 #include "codec/writer.h"
 #include "storage/keys.h"
+#include "storage/tree_store.h"
 
 namespace telco::storage {
 namespace {
 
 enum Cf : std::size_t {
-  kDefault, kMeta, kHeaders, kBlocks, kCommits, kReceipts, kBlockIndex, kTxIndex, kAccountTxs, kState, kCfCount
+  kDefault, kMeta, kHeaders, kBlocks, kCommits, kReceipts, kBlockIndex, kTxIndex, kAccountTxs, kState,
+  kSmtNodes, kSmtStale, kCfCount
 };
 constexpr std::array<const char*, kCfCount> kCfNames = {
-    "default", "meta", "headers", "blocks", "commits", "receipts", "block_index", "tx_index", "account_txs", "state"};
+    "default", "meta", "headers", "blocks", "commits", "receipts", "block_index", "tx_index", "account_txs", "state",
+    "smt_nodes", "smt_stale"};
 
+constexpr std::uint64_t kWalBytesMax = 128ull << 20;
 constexpr std::string_view kGenesisKey = "genesis";
 constexpr std::string_view kHeadKey = "head";
 
@@ -52,6 +56,8 @@ struct Store::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   rocksdb::WriteOptions write_options;
+  TreeColumns tree;
+  std::uint64_t state_versions_kept = kStateVersionsKeptDefault;
 
   ~Impl() {
     for (auto* cf : cfs) {
@@ -77,6 +83,10 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
   db_options.max_open_files = 512;
+  // The WAL is freed only once every column family has flushed past it; small families
+  // (headers, meta) rarely fill a memtable, so without a cap it grows to gigabytes. Past
+  // this the oldest families are flushed (the state tree's pruning keeps disk <= 3x raw).
+  db_options.max_total_wal_size = kWalBytesMax;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -99,7 +109,15 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   check(rocksdb::DB::Open(db_options, dir.string(), descriptors, &impl->cfs, &raw), "open store");
   impl->db.reset(raw);
   impl->write_options.sync = options.sync;
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  impl->tree = {impl->db.get(), impl->cfs[kSmtNodes], impl->cfs[kSmtStale], impl->cfs[kMeta]};
+  if (options.state_versions_kept < 2) throw StorageError("state_versions_kept must be at least 2");
+  impl->state_versions_kept = options.state_versions_kept;
+  auto store = std::unique_ptr<Store>(new Store(std::move(impl)));
+  if (auto head = store->head(); head && !state::root_hash_at(*store, head->height)) {
+    throw StorageError("store at " + dir.string() + " has no state tree at its head (height " +
+                       std::to_string(head->height) + "): it was written by an older version; re-initialise it");
+  }
+  return store;
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -110,6 +128,10 @@ std::optional<Bytes> Store::get(ByteView key) const {
   if (!v) return std::nullopt;
   return Bytes(v->begin(), v->end());
 }
+
+std::optional<Bytes> Store::get_node(ByteView node_key) const { return impl_->tree.get_node(node_key); }
+
+state::Version Store::state_oldest_version() const { return impl_->tree.oldest_version(); }
 
 std::optional<crypto::Hash32> Store::genesis_hash() const {
   auto v = impl_->read(kMeta, as_bytes(kGenesisKey));
@@ -148,18 +170,25 @@ void put_writes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, con
 }  // namespace
 
 void Store::init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes,
-                         const crypto::Hash32& state_root, std::uint64_t genesis_time_ms) {
+                         const state::TreeUpdate& tree, std::uint64_t genesis_time_ms) {
   if (head()) throw StorageError("store already initialised");
+  if (tree.version != 0) throw std::logic_error("genesis state tree must be version 0");
+  const crypto::Hash32& state_root = tree.root_hash;
   rocksdb::WriteBatch batch;
   put_writes(batch, impl_->cfs[kState], writes);
+  impl_->tree.put_update(batch, tree);
   check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kGenesisKey)), slice(genesis_hash)), "batch put");
   const Head head{0, {}, genesis_time_ms, state_root};
   check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
   check(impl_->db->Write(impl_->write_options, &batch), "write genesis");
 }
 
-void Store::commit_block(const BlockRecord& rec, const crypto::Hash32& state_root) {
+void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree) {
   const chain::BlockHeader& header = rec.block.header;
+  if (tree.version != header.height || tree.root_hash != header.state_root) {
+    throw std::logic_error("state tree update does not match the block header");
+  }
+  const crypto::Hash32& state_root = tree.root_hash;
   const Bytes hk = height_key(header.height);
   auto* const* cf = impl_->cfs.data();
   rocksdb::WriteBatch batch;
@@ -189,6 +218,8 @@ void Store::commit_block(const BlockRecord& rec, const crypto::Hash32& state_roo
           "batch put");
   }
   put_writes(batch, cf[kState], rec.writes);
+  impl_->tree.put_update(batch, tree);
+  impl_->tree.prune(batch, tree.version, impl_->state_versions_kept);
   const Head head{header.height, rec.block_hash, header.time_ms, state_root};
   check(batch.Put(cf[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
   check(impl_->db->Write(impl_->write_options, &batch), "commit block");

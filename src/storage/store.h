@@ -5,10 +5,11 @@
 //   commits      height -> commit          receipts height -> list<receipt>
 //   block_index  block hash -> height      tx_index tx hash -> (height, index)
 //   account_txs  address||height||index -> tx hash (history of senders and recipients)
-//   state        state key -> value (state/prefixes.h)
+//   state        state key -> value (state/prefixes.h): the latest values, for execution
+//   smt_nodes, smt_stale  the versioned state tree and its pruning index (tree_store.h)
 //
 // commit_block() writes a block, its receipts, commit, indexes, state writes and the new
-// head in ONE WriteBatch: after a crash at any instant the store holds either all of the
+// head, and the state tree's new nodes and pruning, in ONE WriteBatch: after a crash at any instant the store holds either all of the
 // block or none of it. With sync on (the default) the batch is fsync'ed before returning,
 // so a block reported committed survives power loss.
 //
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "chain/block.h"
+#include "state/commitment.h"
 #include "state/state_view.h"
 #include "state/write_set.h"
 
@@ -34,9 +36,16 @@ class StorageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// State tree versions (heights) kept provable by default; older ones are pruned.
+inline constexpr std::uint64_t kStateVersionsKeptDefault = 1000;
+// At most this many versions are pruned in one block's batch, so a lowered window catches
+// up over a few blocks instead of making one batch unbounded.
+inline constexpr std::uint64_t kPruneVersionsPerBatchMax = 8;
+
 struct StoreOptions {
   bool sync = true;                         // fsync every committed block
   std::size_t block_cache_bytes = 128 << 20;
+  std::uint64_t state_versions_kept = kStateVersionsKeptDefault;  // >= 2
 };
 
 struct Head {
@@ -64,7 +73,7 @@ struct TxLocation {
   std::uint32_t index = 0;
 };
 
-class Store final : public state::StateView {
+class Store final : public state::CommittedState {
  public:
   static std::unique_ptr<Store> open(const std::filesystem::path& dir, const StoreOptions& options);
   ~Store() override;
@@ -73,14 +82,20 @@ class Store final : public state::StateView {
 
   // state::StateView over committed state.
   std::optional<Bytes> get(ByteView key) const override;
+  // state::NodeReader over the state tree's nodes (state::get_with_proof reads through it).
+  std::optional<Bytes> get_node(ByteView node_key) const override;
+  // The oldest height whose state tree is still whole (provable); newer ones all are.
+  state::Version state_oldest_version() const;
 
   std::optional<crypto::Hash32> genesis_hash() const;
   // Head at height 0 = genesis state applied, no block yet. nullopt = empty store.
   std::optional<Head> head() const;
 
-  void init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes,
-                    const crypto::Hash32& state_root, std::uint64_t genesis_time_ms);
-  void commit_block(const BlockRecord& record, const crypto::Hash32& state_root);
+  // `tree` is state::genesis_tree(writes); head.state_root becomes its root.
+  void init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes, const state::TreeUpdate& tree,
+                    std::uint64_t genesis_time_ms);
+  // `tree` is the block's state tree update (version = height, root = header.state_root).
+  void commit_block(const BlockRecord& record, const state::TreeUpdate& tree);
 
   std::optional<chain::Block> block(std::uint64_t height) const;
   std::optional<chain::BlockHeader> header(std::uint64_t height) const;

@@ -36,3 +36,6 @@ for i, s in enumerate(["a1lqfn3a", "abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ry
 put("fuzz_payload", "transfer_memo", bytes.fromhex(vectors["bank_transfer_payload"]["body"]))
 tx = next(t for t in vectors["transactions"] if t["name"] == "transfer_fails")
 put("fuzz_payload", "transfer_no_memo", bytes.fromhex(tx["fields"]["payload_body"]))
+# State proofs: one selector byte (key and claim, see fuzz_smt_proof.cpp) and a vector proof.
+for i, p in enumerate(vectors["state"]["proofs"]):
+    put("fuzz_smt_proof", f"vector_proof_{i}", bytes([i * 64 + i]) + bytes.fromhex(p["proof"]))

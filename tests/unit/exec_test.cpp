@@ -13,14 +13,17 @@ using test::transfer;
 
 class ExecTest : public ::testing::Test {
  protected:
-  ExecTest() : genesis_(test::make_genesis()), exec_(genesis_) { view_.apply(exec_.genesis_writes()); }
+  ExecTest() : genesis_(test::make_genesis()), exec_(genesis_) {
+    const state::Writes w = exec_.genesis_writes();
+    view_.apply(w, state::genesis_tree(w));
+  }
 
   exec::BlockOutcome run(const std::vector<chain::Transaction>& txs, bool commit = true) {
     std::vector<exec::CheckedTx> checked;
     for (const auto& tx : txs) checked.push_back({&tx, tx.hash(), tx.encode().size()});
     exec::BlockOutcome out = exec_.build(view_, root_, checked, {height_ + 1, 1'700'000'001'000 + height_});
     if (commit) {
-      view_.apply(out.writes);
+      view_.apply(out.writes, out.tree);
       root_ = out.state_root;
       ++height_;
     }
@@ -30,7 +33,7 @@ class ExecTest : public ::testing::Test {
 
   chain::Genesis genesis_;
   exec::Executor exec_;
-  test::MapView view_;
+  state::MemoryState view_;
   crypto::Hash32 root_ = exec_.genesis_state_root();
   std::uint64_t height_ = 0;
 };
@@ -86,7 +89,10 @@ TEST_F(ExecTest, FeeLargerThanBalanceIsExcluded) {
 TEST_F(ExecTest, RecipientOverflowFailsPayloadOnly) {
   state::WriteSet forge(view_);
   modules::bank::store_account(forge, addr(2), {UINT64_MAX - 10, 0});
-  view_.apply(forge.writes());
+  const state::TreeUpdate forged = state::advance_tree(view_, height_ + 1, root_, forge.writes());
+  view_.apply(forge.writes(), forged);
+  root_ = forged.root_hash;
+  ++height_;
   auto out = run({transfer(1, addr(2), 100, 0)});
   ASSERT_EQ(out.receipts.size(), 1u);
   EXPECT_EQ(out.receipts[0].code, ResultCode::kBalanceOverflow);
@@ -151,13 +157,14 @@ TEST_F(ExecTest, BlockTxLimitIsRespected) {
   chain::Genesis g = test::make_genesis();
   g.params.max_block_txs = 2;
   exec::Executor ex(g);
-  test::MapView view;
-  view.apply(ex.genesis_writes());
+  state::MemoryState view;
+  const state::Writes w = ex.genesis_writes();
+  view.apply(w, state::genesis_tree(w));
   std::vector<chain::Transaction> txs;
   for (std::uint64_t n = 0; n < 5; ++n) txs.push_back(transfer(1, addr(2), 1, n));
   std::vector<exec::CheckedTx> checked;
   for (const auto& tx : txs) checked.push_back({&tx, tx.hash(), 200});
-  EXPECT_EQ(ex.build(view, {}, checked, {1, 1}).included.size(), 2u);
+  EXPECT_EQ(ex.build(view, ex.genesis_state_root(), checked, {1, 1}).included.size(), 2u);
 }
 
 }  // namespace

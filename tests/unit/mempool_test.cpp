@@ -17,7 +17,8 @@ using test::transfer;
 class MempoolTest : public ::testing::Test {
  protected:
   MempoolTest() : genesis_(make()), exec_(genesis_) {
-    view_.apply(exec_.genesis_writes());
+    const state::Writes w = exec_.genesis_writes();
+    view_.apply(w, state::genesis_tree(w));
     pool_ = std::make_unique<mempool::Mempool>(exec_, view_, config());
   }
   static chain::Genesis make() {
@@ -35,7 +36,7 @@ class MempoolTest : public ::testing::Test {
 
   chain::Genesis genesis_;
   exec::Executor exec_;
-  test::MapView view_;
+  state::MemoryState view_;
   std::unique_ptr<mempool::Mempool> pool_;
 };
 
@@ -90,8 +91,8 @@ TEST_F(MempoolTest, CommittedBlockRemovesIncludedAndRevalidates) {
   // Commit the first two as a block would.
   std::vector<exec::CheckedTx> checked;
   for (int i = 0; i < 2; ++i) checked.push_back({&txs[i], txs[i].hash(), 200});
-  auto out = exec_.build(view_, {}, checked, {1, 1});
-  view_.apply(out.writes);
+  auto out = exec_.build(view_, exec_.genesis_state_root(), checked, {1, 1});
+  view_.apply(out.writes, out.tree);
   pool_->on_block_committed({txs[0].hash(), txs[1].hash()}, {});
   EXPECT_EQ(pool_->size(), 1u);
   EXPECT_TRUE(pool_->find(txs[2].hash()));

@@ -47,7 +47,12 @@ BuiltBlock build_block(const exec::Executor& ex, const storage::Store& store, co
 
 void commit(storage::Store& store, const BuiltBlock& b) {
   store.commit_block({b.block, b.hash, b.tx_hashes, b.outcome.receipts, b.commit, b.outcome.writes, b.outcome.touched},
-                     b.outcome.state_root);
+                     b.outcome.tree);
+}
+
+void init(storage::Store& store, const exec::Executor& ex, const crypto::Hash32& genesis_hash, std::uint64_t time_ms) {
+  const state::Writes w = ex.genesis_writes();
+  store.init_genesis(genesis_hash, w, state::genesis_tree(w), time_ms);
 }
 
 TEST(StorageTest, GenesisThenBlocksSurviveReopen) {
@@ -59,7 +64,7 @@ TEST(StorageTest, GenesisThenBlocksSurviveReopen) {
   {
     auto store = storage::Store::open(dir.path(), {});
     EXPECT_FALSE(store->head().has_value());
-    store->init_genesis(g.hash(), ex.genesis_writes(), ex.genesis_state_root(), g.genesis_time_ms);
+    init(*store, ex, g.hash(), g.genesis_time_ms);
     EXPECT_THROW(store->init_genesis(g.hash(), {}, {}, 0), storage::StorageError);
     for (std::uint64_t n = 0; n < 3; ++n) {
       auto b = build_block(ex, *store, *store->head(), {test::transfer(1, addr(2), 10, n)});
@@ -96,7 +101,7 @@ TEST(StorageTest, AccountHistoryNewestFirstWithPaging) {
   const chain::Genesis g = test::make_genesis();
   exec::Executor ex(g);
   auto store = storage::Store::open(dir.path(), {});
-  store->init_genesis(g.hash(), ex.genesis_writes(), ex.genesis_state_root(), 0);
+  init(*store, ex, g.hash(), 0);
   for (std::uint64_t n = 0; n < 5; ++n) {
     commit(*store, build_block(ex, *store, *store->head(), {test::transfer(1, addr(2), 10, n)}));
   }
@@ -116,16 +121,24 @@ TEST(StorageTest, StateWritesAndDeletesApplyWithHead) {
   const chain::Genesis g = test::make_genesis();
   exec::Executor ex(g);
   auto store = storage::Store::open(dir.path(), {});
-  store->init_genesis(g.hash(), ex.genesis_writes(), ex.genesis_state_root(), 0);
+  init(*store, ex, g.hash(), 0);
   const Bytes extra = {0x7f, 1, 2, 3};
+  // Writes no transfer makes: the block's tree update and header follow them.
+  const auto with_write = [&](BuiltBlock& b, const storage::Head& parent, std::optional<Bytes> value) {
+    b.outcome.writes[extra] = std::move(value);
+    b.outcome.tree = state::advance_tree(*store, parent.height + 1, parent.state_root, b.outcome.writes);
+    b.outcome.state_root = b.block.header.state_root = b.outcome.tree.root_hash;
+    b.hash = b.block.header.hash();
+    b.commit.block_hash = b.hash;
+  };
   auto b1 = build_block(ex, *store, *store->head(), {test::transfer(1, addr(2), 10, 0)});
-  b1.outcome.writes[extra] = Bytes{9};
+  with_write(b1, *store->head(), Bytes{9});
   commit(*store, b1);
   EXPECT_EQ(store->get(extra), Bytes{9});
   EXPECT_EQ(store->head()->state_root, b1.outcome.state_root);
   for (const auto& [k, v] : b1.outcome.writes) EXPECT_EQ(store->get(k), v);
   auto b2 = build_block(ex, *store, *store->head(), {test::transfer(1, addr(2), 10, 1)});
-  b2.outcome.writes[extra] = std::nullopt;
+  with_write(b2, *store->head(), std::nullopt);
   commit(*store, b2);
   EXPECT_FALSE(store->get(extra));
   EXPECT_EQ(store->head()->height, 2u);

@@ -205,10 +205,38 @@ state::Writes writes_from(const Json& list) {
 
 TEST(ProtocolVectors, StateRootsFollowFromTheListedWrites) {
   const Json& s = file()["state"];
-  const state::WriteLogCommitment c;
-  const crypto::Hash32 g = c.advance({}, writes_from(s["genesis_writes"]));
-  EXPECT_EQ(hex(g), s["genesis_root"]);
-  EXPECT_EQ(hex(c.advance(g, writes_from(s["block1_writes"]))), s["block1_root"]);
+  const state::Writes genesis = writes_from(s["genesis_writes"]);
+  const state::Writes block1 = writes_from(s["block1_writes"]);
+  state::MemoryState tree;
+  const state::TreeUpdate g = state::genesis_tree(genesis);
+  EXPECT_EQ(hex(g.root_hash), s["genesis_root"]);
+  tree.apply(genesis, g);
+  EXPECT_EQ(hex(state::advance_tree(tree, 1, g.root_hash, block1).root_hash), s["block1_root"]);
+}
+
+// Each listed proof decodes, re-encodes to the same bytes and verifies against its root;
+// the same proof fails for a flipped claim.
+TEST(ProtocolVectors, StateProofsVerify) {
+  const Json& proofs = file()["state"]["proofs"];
+  ASSERT_EQ(proofs.size(), 4u);
+  for (const Json& p : proofs) {
+    const Bytes bytes = unhex(p["proof"]);
+    const auto proof = state::decode_proof(bytes);
+    ASSERT_TRUE(proof);
+    EXPECT_EQ(proof->encode(), bytes);
+    crypto::Hash32 root;
+    const Bytes root_bytes = unhex(p["root"]);
+    std::copy(root_bytes.begin(), root_bytes.end(), root.begin());
+    const Bytes key = unhex(p["key"]);
+    if (p["value"].is_null()) {
+      EXPECT_EQ(state::verify_proof(root, key, std::nullopt, *proof), state::ProofFailure::kNone);
+      EXPECT_NE(state::verify_proof(root, key, ByteView(key), *proof), state::ProofFailure::kNone);
+    } else {
+      const Bytes value = unhex(p["value"]);
+      EXPECT_EQ(state::verify_proof(root, key, ByteView(value), *proof), state::ProofFailure::kNone);
+      EXPECT_NE(state::verify_proof(root, key, std::nullopt, *proof), state::ProofFailure::kNone);
+    }
+  }
 }
 
 TEST(ProtocolVectors, GenesisDocument) {
@@ -247,7 +275,8 @@ TEST(ProtocolVectors, ExecutorAgrees) {
   EXPECT_EQ(executor.genesis_writes(), in.genesis_writes);
   EXPECT_EQ(hex(executor.genesis_state_root()), file()["state"]["genesis_root"]);
 
-  const MapView genesis_view(in.genesis_writes);
+  state::MemoryState genesis_view;
+  genesis_view.apply(in.genesis_writes, state::genesis_tree(in.genesis_writes));
   const std::vector<chain::Transaction> txs = {in.transfer_ok, in.transfer_fails};
   std::vector<exec::CheckedTx> checked;
   for (const chain::Transaction& tx : txs) {

@@ -151,6 +151,27 @@ inline Json tx_json(const char* name, const chain::Transaction& tx) {
               {"sender_address", tx.sender_address().to_string()}};
 }
 
+// Proofs of one present and one absent account at versions 0 and 1.
+inline Json state_proofs_json(const state::MemoryState& tree) {
+  Json out = Json::array();
+  const Bytes present = modules::bank::account_key(address_of(key_a()));
+  crypto::Address nobody{};
+  nobody.bytes.fill(0x5a);
+  const Bytes absent = modules::bank::account_key(nobody);
+  for (state::Version v : {0, 1}) {
+    for (const Bytes& key : {present, absent}) {
+      const auto vp = state::get_with_proof(tree, v, key);
+      if (!vp) throw std::logic_error("vector state proof: version missing");
+      out.push_back({{"version", v},
+                     {"key", hex(key)},
+                     {"value", vp->value ? Json(hex(*vp->value)) : Json(nullptr)},
+                     {"root", crypto::to_hex(*state::root_hash_at(tree, v))},
+                     {"proof", hex(vp->proof.encode())}});
+    }
+  }
+  return out;
+}
+
 inline Json writes_json(const state::Writes& writes) {
   Json out = Json::array();
   for (const auto& [k, v] : writes)
@@ -301,13 +322,19 @@ inline Json compute_protocol_vectors() {
   }
   out["merkle"] = merkle_json();
 
-  const state::WriteLogCommitment commitment;
-  const crypto::Hash32 genesis_root = commitment.advance({}, in.genesis_writes);
-  const crypto::Hash32 block1_root = commitment.advance(genesis_root, in.block1_writes);
+  // The state tree at version 0 (genesis) and 1 (after block 1), and proofs against both.
+  state::MemoryState tree;
+  const state::TreeUpdate genesis_update = state::genesis_tree(in.genesis_writes);
+  tree.apply(in.genesis_writes, genesis_update);
+  const crypto::Hash32 genesis_root = genesis_update.root_hash;
+  const state::TreeUpdate block1_update = state::advance_tree(tree, 1, genesis_root, in.block1_writes);
+  tree.apply(in.block1_writes, block1_update);
+  const crypto::Hash32 block1_root = block1_update.root_hash;
   out["state"] = {{"genesis_writes", writes_json(in.genesis_writes)},
                   {"genesis_root", crypto::to_hex(genesis_root)},
                   {"block1_writes", writes_json(in.block1_writes)},
-                  {"block1_root", crypto::to_hex(block1_root)}};
+                  {"block1_root", crypto::to_hex(block1_root)},
+                  {"proofs", state_proofs_json(tree)}};
   out["genesis"] = {{"json", chain::genesis_to_json(in.genesis)},
                     {"genesis_hash", crypto::to_hex(in.genesis.hash())},
                     {"validators_hash", crypto::to_hex(in.genesis.validators_hash())}};

@@ -118,13 +118,71 @@ def merkle_root(items):
     return H(b"\x01" + merkle_root(items[:k]) + merkle_root(items[k:]))
 
 
-def advance(prev, writes):
-    out = sstr("telco/state/v1") + prev + u32(len(writes))
-    for w in sorted(writes, key=lambda w: bytes.fromhex(w["key"])):
-        out += bstr(bytes.fromhex(w["key"])) + boolean(w["value"] is not None)
-        if w["value"] is not None:
-            out += bstr(bytes.fromhex(w["value"]))
-    return H(out)
+# State tree (docs/STATE.md): the logical binary sparse Merkle tree over key paths, computed
+# straight from its recursive definition, with no 16-ary nodes, versions or storage.
+def smt_path(key): return H(b"telco/smt/key" + key)
+def smt_value(value): return H(b"telco/smt/value" + value)
+def smt_leaf(path, vh): return H(b"telco/smt/leaf" + path + vh)
+def smt_node(left, right): return H(b"telco/smt/node" + left + right)
+SMT_EMPTY = H(b"telco/smt/empty")
+
+
+def bit(path, i): return (path[i // 8] >> (7 - i % 8)) & 1
+
+
+def smt_root(state, depth=0):
+    """state: list of (path, value hash) all sharing the first `depth` bits."""
+    if not state:
+        return SMT_EMPTY
+    if len(state) == 1:
+        return smt_leaf(*state[0])
+    return smt_node(smt_root([e for e in state if not bit(e[0], depth)], depth + 1),
+                    smt_root([e for e in state if bit(e[0], depth)], depth + 1))
+
+
+def apply_writes(state, writes):
+    for w in writes:
+        if w["value"] is None:
+            state.pop(bytes.fromhex(w["key"]), None)
+        else:
+            state[bytes.fromhex(w["key"])] = bytes.fromhex(w["value"])
+    return smt_root([(smt_path(k), smt_value(v)) for k, v in state.items()])
+
+
+def smt_verify(root, key, value, proof):
+    """The proof format of docs/STATE.md; returns None if it verifies, else a reason."""
+    terminal, pos = proof[0], 1
+    if terminal == 2:
+        other, other_vh, pos = proof[1:33], proof[33:65], 65
+    depth = struct.unpack("<H", proof[pos:pos + 2])[0]
+    pos += 2
+    nbytes = (depth + 7) // 8
+    bitmap, pos = proof[pos:pos + nbytes], pos + nbytes
+    sent = [bool((bitmap[i // 8] >> (7 - i % 8)) & 1) for i in range(depth)]
+    sibs = [proof[pos + 32 * k:pos + 32 * k + 32] for k in range(sum(sent))]
+    if pos + 32 * len(sibs) != len(proof):
+        return "length"
+    if depth and not sent[depth - 1]:
+        return "non-canonical"
+    path = smt_path(key)
+    if terminal == 1:
+        if value is None:
+            return "proves presence"
+        h = smt_leaf(path, smt_value(value))
+    elif terminal == 2:
+        if value is not None or other == path or any(bit(other, i) != bit(path, i) for i in range(depth)):
+            return "other leaf"
+        h = smt_leaf(other, other_vh)
+    elif terminal == 0:
+        if value is not None:
+            return "proves absence"
+        h = SMT_EMPTY
+    else:
+        return "terminal"
+    for d in range(depth, 0, -1):
+        sib = sibs.pop() if sent[d - 1] else SMT_EMPTY
+        h = smt_node(sib, h) if bit(path, d - 1) else smt_node(h, sib)
+    return None if h == root else "root mismatch"
 
 
 def json_u64(v):
@@ -214,9 +272,18 @@ def main():
         check(f"merkle n={m['n']}", m["root"], merkle_root([H(bytes([i])) for i in range(m["n"])]).hex())
 
     s = v["state"]
-    g_root = advance(bytes(32), s["genesis_writes"])
-    check("state genesis root", s["genesis_root"], g_root.hex())
-    check("state block 1 root", s["block1_root"], advance(g_root, s["block1_writes"]).hex())
+    state = {}
+    check("state genesis root", s["genesis_root"], apply_writes(state, s["genesis_writes"]).hex())
+    snapshots = {0: dict(state)}
+    check("state block 1 root", s["block1_root"], apply_writes(state, s["block1_writes"]).hex())
+    snapshots[1] = dict(state)
+    roots = {0: s["genesis_root"], 1: s["block1_root"]}
+    for p in s["proofs"]:
+        check(f"state proof root v{p['version']}", roots[p["version"]], p["root"])
+        value = None if p["value"] is None else bytes.fromhex(p["value"])
+        check(f"state proof value v{p['version']}", snapshots[p["version"]].get(bytes.fromhex(p["key"])), value)
+        check(f"state proof v{p['version']} {p['key'][:8]}", None,
+              smt_verify(bytes.fromhex(p["root"]), bytes.fromhex(p["key"]), value, bytes.fromhex(p["proof"])))
 
     gh, vh = genesis_hashes(v["genesis"]["json"])
     check("genesis hash", v["genesis"]["genesis_hash"], gh.hex())
