@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# `make devnet`: install what is missing, build, create a local chain on first use, and run
-# it in the foreground with the HTTP API (and the explorer) on 127.0.0.1. Ctrl-C stops it;
-# running it again resumes the same chain. Remove the devnet directory to start afresh.
+# `make devnet`: install what is missing, build, create a local chain of 4 validators on first
+# use (`telcod testnet`), and run them, each a separate telcod process with its own home, keys
+# and ports, with the HTTP API (and the explorer on validator-0) on 127.0.0.1. Ctrl-C stops
+# them all; running it again resumes the same chain. Remove the devnet directory to start afresh.
 #   TELCO_DEVNET_DIR   where the chain lives (default: ./.devnet)
-#   TELCO_DEVNET_PORT  API port (default: 8640)
+#   TELCO_DEVNET_PORT  API port of validator-0 (default: 8640; validator-i gets 8640 + i)
+#   TELCO_DEVNET_P2P_PORT  p2p port of validator-0 (default: 26656)
+#   TELCO_DEVNET_VALIDATORS  validators of a new devnet (default: 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,24 +23,58 @@ ninja -C build -j"$(nproc)" telcod telco
 
 telcod=$root/build/apps/telcod/telcod
 telco=$root/build/apps/telco/telco
-node_home=$dir/validator-0
+validators=${TELCO_DEVNET_VALIDATORS:-4}
+p2p_port=${TELCO_DEVNET_P2P_PORT:-26656}
 cli_home=$dir/wallet
 
-if [ ! -f "$node_home/genesis.json" ]; then
-  "$telcod" --home "$node_home" init --chain-id telco-devnet --api-listen "127.0.0.1:$port"
+if [ ! -f "$dir/demo_key.seed" ]; then
+  if [ -d "$dir/validator-0" ]; then
+    echo "devnet: $dir holds a chain from an older version (one validator); remove it to start the $validators-validator devnet" >&2
+    exit 1
+  fi
+  "$telcod" testnet --dir "$dir" --validators "$validators" --chain-id telco-devnet \
+    --api-port "$port" --p2p-port "$p2p_port"
   # The demo key is imported into a wallet with an empty passphrase: devnet convenience only.
-  TELCO_PASSPHRASE="" "$telco" --home "$cli_home" keys import demo --seed-file "$node_home/demo_key.seed" >/dev/null
+  TELCO_PASSPHRASE="" "$telco" --home "$cli_home" keys import demo --seed-file "$dir/demo_key.seed" >/dev/null
 fi
+validators=$(ls -d "$dir"/validator-* | wc -l)
 demo_address=$(TELCO_PASSPHRASE="" "$telco" --home "$cli_home" --key demo address)
-explorer_line="   Explorer:  (not built yet: issue #6)"
-if [ -f "$root/web/explorer/index.html" ]; then explorer_line="   Explorer:  http://127.0.0.1:$port/"; fi
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "devnet: stopping $validators validators..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "devnet: stopped. \`make devnet\` resumes the same chain; data in $dir"
+}
+trap stop_all INT TERM EXIT
+for ((i = 0; i < validators; i++)); do
+  home=$dir/validator-$i
+  # Each node's log goes to its home; validator-0 also serves the explorer from the source
+  # tree, so edits to web/explorer show on reload.
+  extra=()
+  if [ "$i" -eq 0 ]; then extra=(--static-root "$root/web/explorer"); fi
+  "$telcod" --home "$home" start "${extra[@]}" >"$home/telcod.log" 2>&1 &
+  pids+=($!)
+done
+# Wait for the first node's API before printing the banner.
+for _ in $(seq 1 100); do
+  if curl -sf "http://127.0.0.1:$port/v1/status" >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+
+api_lines=""
+for ((i = 0; i < validators; i++)); do
+  api_lines+="   validator-$i  http://127.0.0.1:$((port + i))/v1/status   log: $dir/validator-$i/telcod.log"$'\n'
+done
 
 cat <<MSG
 
 ================================================================================
- Telcochain devnet (1 validator) — chain id telco-devnet
-   API:       http://127.0.0.1:$port/v1/status
-$explorer_line
+ Telcochain devnet ($validators validators, Tendermint BFT) — chain id telco-devnet
+$api_lines   Explorer:  http://127.0.0.1:$port/
    OpenAPI:   http://127.0.0.1:$port/openapi.yaml
    Demo key:  "demo" = $demo_address (funded with 1,000,000 TEL)
 
@@ -48,9 +85,19 @@ $explorer_line
    telco keys new alice                     # asks nothing: TELCO_PASSPHRASE is set
    telco --key demo send --to \$(telco --key alice address) --amount 1.5
    telco head ; telco block latest
- Ctrl-C stops the node; \`make devnet\` resumes it. Data: $dir
+   TELCO_NODE=http://127.0.0.1:$((port + 1)) telco --key alice balance   # any validator answers
+ Stop one validator to see the chain go on:  kill -9 <pid of validator-1>
+ Ctrl-C stops them all; \`make devnet\` resumes the chain. Data: $dir
 ================================================================================
 
 MSG
-# The explorer is served from the source tree, so edits to web/explorer show on reload.
-exec "$telcod" --home "$node_home" start --api-listen "127.0.0.1:$port" --static-root "$root/web/explorer"
+# Runs until Ctrl-C; a validator that exits is reported (the others go on).
+while true; do
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "devnet: validator-$i (pid ${pids[$i]}) exited; see $dir/validator-$i/telcod.log" >&2
+      unset "pids[$i]"
+    fi
+  done
+  sleep 1
+done

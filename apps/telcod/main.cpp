@@ -1,6 +1,7 @@
 // telcod: the Telcochain node daemon.
 //   telcod init  --home DIR   lay out a new single-validator chain (genesis, keys, config)
-//   telcod start --home DIR   run it: block production and the HTTP API
+//   telcod testnet --dir DIR  lay out N validator homes of one new chain, peered on loopback
+//   telcod start --home DIR   run a node: block production or consensus, p2p, the HTTP API
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -18,6 +19,7 @@
 #include "chain/amount.h"
 #include "crypto/hash.h"
 #include "node/config.h"
+#include "node/consensus_service.h"
 #include "node/genesis_cache.h"
 #include "node/home.h"
 #include "node/node.h"
@@ -45,6 +47,9 @@ struct ConfigFlags {
   std::optional<std::uint32_t> block_interval_ms;
   std::optional<std::uint32_t> api_threads;
   std::optional<std::uint32_t> verify_threads;
+  std::optional<std::string> p2p_listen;
+  std::vector<std::string> peers;
+  std::optional<std::uint32_t> timeout_commit_ms;
   bool no_sync = false;
   bool empty_blocks = false;
 
@@ -55,6 +60,9 @@ struct ConfigFlags {
     cmd->add_option("--block-interval-ms", block_interval_ms, "empty-block interval (config block.interval_ms)");
     cmd->add_option("--api-threads", api_threads, "HTTP worker threads (config api.threads)");
     cmd->add_option("--verify-threads", verify_threads, "signature verification threads, 0 = per core");
+    cmd->add_option("--p2p-listen", p2p_listen, "p2p address HOST:PORT (config p2p.listen)");
+    cmd->add_option("--peer", peers, "persistent peer NODEID@HOST:PORT, repeatable (added to config p2p.persistent_peers)");
+    cmd->add_option("--timeout-commit-ms", timeout_commit_ms, "wait after a block before the next (config consensus.timeout_commit_ms)");
     cmd->add_flag("--no-sync", no_sync, "do not fsync each block (faster; may lose the last blocks on power loss)");
     cmd->add_flag("--empty-blocks", empty_blocks, "produce a block every interval even without transactions");
   }
@@ -65,6 +73,9 @@ struct ConfigFlags {
     if (block_interval_ms) c.block.interval_ms = *block_interval_ms;
     if (api_threads) c.api.threads = *api_threads;
     if (verify_threads) c.mempool.verify_threads = *verify_threads;
+    if (p2p_listen) c.p2p.listen = *p2p_listen;
+    for (const auto& p : peers) c.p2p.persistent_peers.push_back(p);
+    if (timeout_commit_ms) c.consensus.timeout_commit_ms = *timeout_commit_ms;
     if (no_sync) c.storage.sync = false;
     if (empty_blocks) c.block.empty_blocks = true;
     telco::node::validate(c);
@@ -101,6 +112,25 @@ int run_init(const std::filesystem::path& home, telco::node::InitOptions options
   return 0;
 }
 
+int run_testnet(const std::filesystem::path& dir, telco::node::InitOptions options,
+                telco::node::TestnetOptions testnet, const ConfigFlags& flags, const std::string& demo_balance_tel) {
+  auto demo = telco::chain::parse_amount(demo_balance_tel);
+  if (!demo) throw std::invalid_argument("--demo-balance must be an amount of TEL like 1000000 or 2.5");
+  options.demo_balance = *demo;
+  options.genesis_time_ms = telco::node::system_clock_ms();
+  flags.apply(options.config);
+  const auto result = telco::node::init_testnet(dir, options, testnet);
+  std::cout << "Initialised chain '" << options.chain_id << "' with " << result.homes.size() << " validators in "
+            << dir.string() << "\n";
+  for (std::size_t i = 0; i < result.homes.size(); ++i) {
+    std::cout << "  " << result.homes[i].string() << "  API " << result.api_listen[i] << "\n";
+  }
+  std::cout << "  demo account: " << result.demo_address << " (" << demo_balance_tel << " TEL), seed "
+            << result.demo_seed_file.string() << "\n"
+            << "Start each with: telcod start --home DIR/validator-I\n";
+  return 0;
+}
+
 int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   if (!std::filesystem::exists(home / "genesis.json")) {
     throw std::runtime_error("no node in " + home.string() + "; create one with `telcod init --home " + home.string() + "`");
@@ -116,6 +146,11 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   const telco::crypto::KeyPair key = telco::node::load_validator_key(home / "validator_key.json");
 
   telco::node::Node node(std::move(genesis), key, config, home / "data");
+  std::unique_ptr<telco::node::ConsensusService> consensus;
+  if (!node.single_validator()) {
+    consensus = std::make_unique<telco::node::ConsensusService>(
+        node, key, telco::node::load_or_create_node_key(home), config, home / "data" / "consensus");
+  }
   // The genesis JSON document of a large chain leaves hundreds of MiB of freed heap behind;
   // hand it back to the system before serving.
   malloc_trim(0);
@@ -130,7 +165,11 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   api_config.node_version = TELCO_VERSION;
   telco::api::HttpServer server(api_config, node);
   server.start();
-  node.start();
+  if (consensus) {
+    consensus->start();
+  } else {
+    node.start();
+  }
   if (!api_config.static_root.empty()) spdlog::info("explorer at http://{}:{}/", host, server.port());
 
   std::signal(SIGINT, on_signal);
@@ -138,6 +177,7 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   while (g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("signal {} received, shutting down", static_cast<int>(g_stop_signal));
   server.stop();
+  if (consensus) consensus->stop();
   node.stop();
   spdlog::info("stopped cleanly at height {}", node.head().height);
   return 0;
@@ -172,13 +212,37 @@ int main(int argc, char** argv) {
                    "pending transactions per sender at most")->capture_default_str();
   init_flags.add_to(init);
 
-  CLI::App* start = app.add_subcommand("start", "run the node: produce blocks and serve the API");
+  CLI::App* testnet = app.add_subcommand("testnet", "create N validator homes of one new chain, peered on loopback");
+  std::filesystem::path testnet_dir = ".testnet";
+  telco::node::TestnetOptions testnet_options;
+  telco::node::InitOptions testnet_init;
+  std::string testnet_demo_balance = "1000000";
+  ConfigFlags testnet_flags;
+  testnet->add_option("--dir", testnet_dir, "directory for the homes validator-0..N-1")->capture_default_str();
+  testnet->add_option("--validators", testnet_options.validators, "number of validators")->capture_default_str();
+  testnet->add_option("--host", testnet_options.host, "address every node listens on")->capture_default_str();
+  testnet->add_option("--api-port", testnet_options.api_port, "API port of validator-0 (+i for validator-i)")
+      ->capture_default_str();
+  testnet->add_option("--p2p-port", testnet_options.p2p_port, "p2p port of validator-0 (+i for validator-i)")
+      ->capture_default_str();
+  testnet->add_option("--chain-id", testnet_init.chain_id, "chain identifier")->capture_default_str();
+  testnet->add_option("--demo-balance", testnet_demo_balance, "TEL given to the demo account")->capture_default_str();
+  testnet->add_option("--accounts-file", testnet_init.accounts_file,
+                      "JSON array [{\"address\",\"balance\"}] of extra funded accounts (balance in uTEL)");
+  testnet->add_option("--max-block-txs", testnet_init.params.max_block_txs, "transactions per block at most")
+      ->capture_default_str();
+  testnet->add_option("--max-pending-per-sender", testnet_init.params.max_pending_per_sender,
+                      "pending transactions per sender at most")->capture_default_str();
+  testnet_flags.add_to(testnet);
+
+  CLI::App* start = app.add_subcommand("start", "run the node: produce blocks (or decide them with the other validators) and serve the API");
   ConfigFlags start_flags;
   start_flags.add_to(start);
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (*init) return run_init(home, init_options, init_flags, demo_balance);
+    if (*testnet) return run_testnet(testnet_dir, testnet_init, testnet_options, testnet_flags, testnet_demo_balance);
     if (*start) return run_start(home, start_flags);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -70,6 +70,24 @@ void validate(const NodeConfig& c) {
   if (c.mempool.txs_max == 0 || c.mempool.txs_max > 10'000'000) fail("mempool.txs_max must be 1..10000000");
   if (c.mempool.bytes_max < 65536 || c.mempool.bytes_max > (std::uint64_t{16} << 30)) fail("mempool.bytes_max must be 64 KiB..16 GiB");
   if (c.mempool.verify_threads > 256) fail("mempool.verify_threads must be 0..256");
+  try {
+    split_listen(c.p2p.listen);
+  } catch (const std::invalid_argument& e) {
+    fail(std::string("p2p.listen: ") + e.what());
+  }
+  if (c.p2p.persistent_peers.size() > 100) fail("p2p.persistent_peers lists more than 100 peers");
+  for (const std::string& peer : c.p2p.persistent_peers) {
+    if (peer.empty() || peer.size() > 300) fail("p2p.persistent_peers: '" + peer + "' is not NODEID@HOST:PORT");
+  }
+  if (c.p2p.inbound_peers_max > 1000) fail("p2p.inbound_peers_max must be 0..1000");
+  if (c.p2p.outbound_peers_max > 1000) fail("p2p.outbound_peers_max must be 0..1000");
+  const ConsensusConfig& k = c.consensus;
+  if (k.timeout_commit_ms < 1 || k.timeout_commit_ms > 60'000) fail("consensus.timeout_commit_ms must be 1..60000");
+  if (k.timeout_propose_ms < 10 || k.timeout_propose_ms > 600'000) fail("consensus.timeout_propose_ms must be 10..600000");
+  if (k.timeout_vote_ms < 10 || k.timeout_vote_ms > 600'000) fail("consensus.timeout_vote_ms must be 10..600000");
+  if (k.timeout_propose_delta_ms > 60'000 || k.timeout_vote_delta_ms > 60'000) {
+    fail("consensus.timeout_*_delta_ms must be 0..60000");
+  }
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(c.log.level)) fail("log.level must be one of trace, debug, info, warn, error, off");
 }
@@ -77,7 +95,7 @@ void validate(const NodeConfig& c) {
 NodeConfig parse_config_json(std::string_view text) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) fail("not valid JSON");
-  only(j, {"api", "block", "storage", "mempool", "log"}, "config");
+  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log"}, "config");
   NodeConfig c;
   if (j.contains("api")) {
     const Json& a = j["api"];
@@ -106,6 +124,32 @@ NodeConfig parse_config_json(std::string_view text) {
     read(m, "bytes_max", "mempool", &c.mempool.bytes_max);
     read(m, "verify_threads", "mempool", &c.mempool.verify_threads);
   }
+  if (j.contains("p2p")) {
+    const Json& p = j["p2p"];
+    only(p, {"listen", "persistent_peers", "inbound_peers_max", "outbound_peers_max"}, "p2p");
+    read(p, "listen", "p2p", &c.p2p.listen);
+    if (p.contains("persistent_peers")) {
+      const Json& peers = p["persistent_peers"];
+      if (!peers.is_array()) fail("'p2p.persistent_peers' must be an array of strings");
+      for (const Json& peer : peers) {
+        if (!peer.is_string()) fail("'p2p.persistent_peers' must be an array of strings");
+        c.p2p.persistent_peers.push_back(peer.get<std::string>());
+      }
+    }
+    read(p, "inbound_peers_max", "p2p", &c.p2p.inbound_peers_max);
+    read(p, "outbound_peers_max", "p2p", &c.p2p.outbound_peers_max);
+  }
+  if (j.contains("consensus")) {
+    const Json& k = j["consensus"];
+    only(k, {"timeout_commit_ms", "timeout_propose_ms", "timeout_propose_delta_ms", "timeout_vote_ms",
+             "timeout_vote_delta_ms"},
+         "consensus");
+    read(k, "timeout_commit_ms", "consensus", &c.consensus.timeout_commit_ms);
+    read(k, "timeout_propose_ms", "consensus", &c.consensus.timeout_propose_ms);
+    read(k, "timeout_propose_delta_ms", "consensus", &c.consensus.timeout_propose_delta_ms);
+    read(k, "timeout_vote_ms", "consensus", &c.consensus.timeout_vote_ms);
+    read(k, "timeout_vote_delta_ms", "consensus", &c.consensus.timeout_vote_delta_ms);
+  }
   if (j.contains("log")) {
     only(j["log"], {"level"}, "log");
     read(j["log"], "level", "log", &c.log.level);
@@ -130,6 +174,13 @@ std::string config_to_json(const NodeConfig& c) {
       {"storage", {{"sync", c.storage.sync}, {"cache_mb", c.storage.cache_mb}}},
       {"mempool", {{"txs_max", c.mempool.txs_max}, {"bytes_max", c.mempool.bytes_max},
                    {"verify_threads", c.mempool.verify_threads}}},
+      {"p2p", {{"listen", c.p2p.listen}, {"persistent_peers", c.p2p.persistent_peers},
+               {"inbound_peers_max", c.p2p.inbound_peers_max}, {"outbound_peers_max", c.p2p.outbound_peers_max}}},
+      {"consensus", {{"timeout_commit_ms", c.consensus.timeout_commit_ms},
+                     {"timeout_propose_ms", c.consensus.timeout_propose_ms},
+                     {"timeout_propose_delta_ms", c.consensus.timeout_propose_delta_ms},
+                     {"timeout_vote_ms", c.consensus.timeout_vote_ms},
+                     {"timeout_vote_delta_ms", c.consensus.timeout_vote_delta_ms}}},
       {"log", {{"level", c.log.level}}},
   };
   return j.dump(2) + "\n";

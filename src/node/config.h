@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace telco::node {
 
@@ -32,6 +33,28 @@ struct MempoolConfig {
   std::uint32_t verify_threads = 0;  // 0 = one per core
 };
 
+// Peer-to-peer networking (src/p2p): used when the chain has more than one validator.
+struct P2pConfig {
+  std::string listen = "127.0.0.1:26656";
+  // Peers kept connected for the node's life: "NODEID@HOST:PORT" (the id is checked) or
+  // "HOST:PORT". A validator lists the other validators; a new full node lists any node.
+  std::vector<std::string> persistent_peers;
+  std::uint32_t inbound_peers_max = 40;
+  std::uint32_t outbound_peers_max = 10;
+};
+
+// Tendermint timeouts (docs/CONSENSUS.md, "The engine"): a round-r timeout lasts
+// base + r * delta. timeout_commit_ms is the wait after a decision before the next height
+// starts: the block interval of an idle chain (blocks are made with or without transactions,
+// so every validator's liveness shows on chain).
+struct ConsensusConfig {
+  std::uint32_t timeout_commit_ms = 200;
+  std::uint32_t timeout_propose_ms = 3'000;
+  std::uint32_t timeout_propose_delta_ms = 500;
+  std::uint32_t timeout_vote_ms = 1'000;  // prevote and precommit
+  std::uint32_t timeout_vote_delta_ms = 500;
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
@@ -41,6 +64,8 @@ struct NodeConfig {
   BlockConfig block;
   StorageConfig storage;
   MempoolConfig mempool;
+  P2pConfig p2p;
+  ConsensusConfig consensus;
   LogConfig log;
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "crypto/address.h"
+#include "crypto/hash.h"
 #include "node/validator_key.h"
 #include "util/file.h"
 #include "util/hex.h"
@@ -55,12 +56,78 @@ InitResult init_home(const std::filesystem::path& home, const InitOptions& optio
   chain::validate(g);  // duplicates between the demo account and the file, supply overflow
 
   write_validator_key(home / "validator_key.json", validator);
+  write_validator_key(home / "node_key.json", crypto::KeyPair::generate());
   write_new_file(home / "demo_key.seed", to_hex(demo.seed()) + "\n", 0600);
   write_new_file(home / "config.json", config_to_json(options.config), 0644);
   // genesis.json last: its presence marks a complete home.
   write_new_file(home / "genesis.json", chain::genesis_to_json(g), 0644);
   return {crypto::Address::from_public_key(validator.public_key()).to_string(), demo_address.to_string(),
           home / "demo_key.seed"};
+}
+
+crypto::KeyPair load_or_create_node_key(const std::filesystem::path& home) {
+  const auto path = home / "node_key.json";
+  if (!std::filesystem::exists(path)) write_validator_key(path, crypto::KeyPair::generate());
+  return load_validator_key(path);
+}
+
+TestnetResult init_testnet(const std::filesystem::path& dir, const InitOptions& options,
+                           const TestnetOptions& testnet) {
+  if (testnet.validators < 1 || testnet.validators > 100) throw std::runtime_error("--validators must be 1..100");
+  if (std::size_t{testnet.api_port} + testnet.validators > 65536 ||
+      std::size_t{testnet.p2p_port} + testnet.validators > 65536) {
+    throw std::runtime_error("ports out of range");
+  }
+  if (std::filesystem::exists(dir / "demo_key.seed")) {
+    throw std::runtime_error(dir.string() + " already holds a testnet; pick another directory or remove it");
+  }
+  std::vector<crypto::KeyPair> validators, node_keys;
+  chain::Genesis g;
+  g.chain_id = options.chain_id;
+  g.genesis_time_ms = options.genesis_time_ms;
+  g.params = options.params;
+  for (std::size_t i = 0; i < testnet.validators; ++i) {
+    validators.push_back(crypto::KeyPair::generate());
+    node_keys.push_back(crypto::KeyPair::generate());
+    g.validators.push_back({"validator-" + std::to_string(i), validators.back().public_key(), 10});
+  }
+  const crypto::KeyPair demo = crypto::KeyPair::generate();
+  const crypto::Address demo_address = crypto::Address::from_public_key(demo.public_key());
+  g.accounts.push_back({demo_address, options.demo_balance});
+  if (!options.accounts_file.empty()) {
+    for (const chain::GenesisAccount& a : read_accounts_file(options.accounts_file)) g.accounts.push_back(a);
+  }
+  chain::validate(g);
+  const std::string genesis_json = chain::genesis_to_json(g);
+
+  TestnetResult result;
+  std::filesystem::create_directories(dir);
+  for (std::size_t i = 0; i < testnet.validators; ++i) {
+    const auto home = dir / ("validator-" + std::to_string(i));
+    if (std::filesystem::exists(home / "genesis.json")) throw std::runtime_error(home.string() + " already holds a node");
+    std::filesystem::create_directories(home);
+    std::filesystem::permissions(home, std::filesystem::perms::owner_all);
+    NodeConfig config = options.config;
+    config.api.listen = testnet.host + ":" + std::to_string(testnet.api_port + i);
+    config.p2p.listen = testnet.host + ":" + std::to_string(testnet.p2p_port + i);
+    config.p2p.persistent_peers.clear();
+    for (std::size_t j = 0; j < testnet.validators; ++j) {
+      if (j == i) continue;
+      config.p2p.persistent_peers.push_back(crypto::to_hex(node_keys[j].public_key()) + "@" + testnet.host + ":" +
+                                            std::to_string(testnet.p2p_port + j));
+    }
+    validate(config);
+    write_validator_key(home / "validator_key.json", validators[i]);
+    write_validator_key(home / "node_key.json", node_keys[i]);
+    write_new_file(home / "config.json", config_to_json(config), 0644);
+    write_new_file(home / "genesis.json", genesis_json, 0644);
+    result.homes.push_back(home);
+    result.api_listen.push_back(config.api.listen);
+  }
+  write_new_file(dir / "demo_key.seed", to_hex(demo.seed()) + "\n", 0600);
+  result.demo_address = demo_address.to_string();
+  result.demo_seed_file = dir / "demo_key.seed";
+  return result;
 }
 
 }  // namespace telco::node

@@ -35,12 +35,9 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
       validator_address_(crypto::Address::from_public_key(validator_key.public_key())),
       config_(config),
       clock_(std::move(clock)),
+      single_validator_(genesis_->validators.size() == 1 &&
+                        genesis_->validators[0].public_key == validator_key.public_key()),
       executor_(genesis_) {
-  if (genesis_->validators.size() != 1 || genesis_->validators[0].public_key != validator_key_.public_key()) {
-    throw std::runtime_error(
-        "this node runs a single validator: genesis must list exactly one validator, and validator_key.json "
-        "must be its key (multi-validator consensus is issue #7)");
-  }
   storage::StoreOptions options;
   options.sync = config_.storage.sync;
   options.block_cache_bytes = std::size_t{config_.storage.cache_mb} << 20;
@@ -64,6 +61,7 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
 Node::~Node() { stop(); }
 
 void Node::start() {
+  if (!single_validator_) throw std::logic_error("Node::start: blocks of this chain are decided by consensus");
   if (producer_.joinable()) return;
   stopping_ = false;
   producer_ = std::thread([this] { run_producer(); });
@@ -116,8 +114,7 @@ bool Node::produce_block(bool allow_empty) {
     return false;
   }
 
-  auto data = std::make_shared<api::BlockData>();
-  chain::Block& block = data->block;
+  chain::Block block;
   std::vector<crypto::Hash32> tx_hashes;
   tx_hashes.reserve(outcome.included.size());
   block.txs.reserve(outcome.included.size());
@@ -138,23 +135,42 @@ bool Node::produce_block(bool allow_empty) {
   h.state_root = outcome.state_root;
   h.validators_hash = genesis_->validators_hash();
   h.proposer = validator_address_;
-  data->hash = h.hash();
-  data->receipts = std::move(outcome.receipts);
-  data->tx_hashes = tx_hashes;
+  const crypto::Hash32 hash = h.hash();
   const std::uint64_t vote_time = ctx.time_ms;
-  data->commit = {h.height, 0, data->hash,
-                  {{validator_key_.public_key(), vote_time,
-                    validator_key_.sign(chain::vote_signing_bytes(h.chain_id, chain::kVotePrecommit, h.height, 0,
-                                                                  data->hash, vote_time))}}};
+  const chain::Commit commit{h.height, 0, hash,
+                             {{validator_key_.public_key(), vote_time,
+                               validator_key_.sign(chain::vote_signing_bytes(h.chain_id, chain::kVotePrecommit,
+                                                                             h.height, 0, hash, vote_time))}}};
 
-  store_->commit_block({block, data->hash, tx_hashes, data->receipts, data->commit, outcome.writes, outcome.touched},
+  commit_decided(block, commit, std::move(outcome), std::move(tx_hashes), invalid, started);
+  return true;
+}
+
+storage::Head Node::committed_head() const {
+  std::lock_guard lock(head_mutex_);
+  return head_;
+}
+
+void Node::commit_decided(const chain::Block& block, const chain::Commit& commit, exec::BlockOutcome outcome,
+                          std::vector<crypto::Hash32> tx_hashes,
+                          const std::vector<std::pair<crypto::Hash32, chain::ResultCode>>& invalid,
+                          std::chrono::steady_clock::time_point started) {
+  const chain::BlockHeader& h = block.header;
+  auto data = std::make_shared<api::BlockData>();
+  data->block = block;
+  data->hash = h.hash();
+  data->commit = commit;
+  data->tx_hashes = std::move(tx_hashes);
+  data->receipts = std::move(outcome.receipts);
+  store_->commit_block({data->block, data->hash, data->tx_hashes, data->receipts, data->commit, outcome.writes,
+                        outcome.touched},
                        outcome.tree);
   state_cache_->apply(outcome.writes);
   {
     std::lock_guard lock(head_mutex_);
     head_ = {h.height, data->hash, h.time_ms, h.state_root};
   }
-  mempool_->on_block_committed(tx_hashes, invalid);
+  mempool_->on_block_committed(data->tx_hashes, invalid);
   remember_block(data);
   {
     std::lock_guard lock(subscribers_mutex_);
@@ -162,9 +178,9 @@ bool Node::produce_block(bool allow_empty) {
     for (const auto& [id, callback] : subscribers_) callback(event);
   }
   const auto took_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-  spdlog::info("committed block {} txs={} hash={} in {:.1f} ms", h.height, h.tx_count,
-               crypto::to_hex(data->hash).substr(0, 16), took_us.count() / 1000.0);
-  return true;
+  spdlog::info("committed block {} txs={} hash={} round={} signers={} in {:.1f} ms", h.height, h.tx_count,
+               crypto::to_hex(data->hash).substr(0, 16), commit.round, commit.signatures.size(),
+               took_us.count() / 1000.0);
 }
 
 void Node::remember_block(std::shared_ptr<const api::BlockData> data) {
@@ -207,9 +223,16 @@ std::vector<api::SubmitResult> Node::submit(std::vector<chain::Transaction> txs)
     for (const auto& tx : txs) out.push_back({tx.hash(), chain::ResultCode::kShuttingDown});
     return out;
   }
+  std::vector<chain::Transaction> copies;
+  if (on_admitted_) copies = txs;
   const auto admissions = mempool_->submit(std::move(txs));
   out.reserve(admissions.size());
-  for (const auto& a : admissions) out.push_back({a.hash, a.code});
+  std::vector<chain::Transaction> admitted;
+  for (std::size_t i = 0; i < admissions.size(); ++i) {
+    out.push_back({admissions[i].hash, admissions[i].code});
+    if (on_admitted_ && admissions[i].code == chain::ResultCode::kOk) admitted.push_back(std::move(copies[i]));
+  }
+  if (!admitted.empty()) on_admitted_(admitted);
   return out;
 }
 

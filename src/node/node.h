@@ -1,16 +1,20 @@
-// A single-validator Telcochain node: the store, the executor, the mempool and the block
-// producer wired together, exposed to the API through api::Backend.
+// A Telcochain node: the store, the executor and the mempool wired together, exposed to the
+// API through api::Backend. Blocks come from one of two writers:
 //
-// The producer thread is the one writer: it reaps the mempool, executes, signs, and commits
-// each block in one store batch, then tells the mempool and the subscribers. Blocks are
-// produced as soon as transactions wait (the time to commit one block is the batching
-// window for the next), or every interval when empty blocks are on.
+// - the single-validator producer (genesis lists one validator, this node's key): a thread
+//   that reaps the mempool, executes, signs and commits each block in one store batch as
+//   soon as transactions wait (the time to commit one block is the batching window for the
+//   next), or every interval when empty blocks are on;
+// - the consensus service (node/consensus_service.h) when genesis lists several validators
+//   or this node is not the validator: the Tendermint replica decides blocks with the other
+//   validators over p2p, and this node's commit_decided() writes them.
 //
-// Consensus among many validators (issue #7) replaces the producer's "sign and commit" step
-// with the Tendermint state machine; everything around it stays.
+// Either way exactly one thread writes state, and everything after the decision (store
+// batch, state cache, mempool, subscribers) is the same code.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -32,17 +36,24 @@ namespace telco::node {
 using Clock = std::function<std::uint64_t()>;  // wall-clock ms since the Unix epoch
 std::uint64_t system_clock_ms();
 
+class ConsensusService;
+class ChainApplication;
+
 class Node final : public api::Backend {
  public:
   // Opens (or creates) the store under data_dir, applies genesis on the first start, and
-  // checks that the store belongs to this genesis and that the key is its sole validator.
-  // Throws std::runtime_error with a sentence otherwise.
+  // checks that the store belongs to this genesis. Throws std::runtime_error with a
+  // sentence otherwise.
   Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair& validator_key, const NodeConfig& config,
        const std::filesystem::path& data_dir, Clock clock = system_clock_ms);
   ~Node() override;
 
-  void start();  // starts the producer thread
-  void stop();   // stops it after the block in progress is committed
+  // True when this node is the chain's only validator and produces blocks itself; false
+  // when blocks must be decided by consensus (a ConsensusService drives the node).
+  bool single_validator() const { return single_validator_; }
+
+  void start();  // starts the producer thread (single_validator() only)
+  void stop();   // stops it after the block in progress is committed; refuses new submissions
 
   // Produces and commits one block from what is pending now; returns false if there was
   // nothing to commit (and allow_empty is false). Called by the producer loop and by tests.
@@ -66,6 +77,17 @@ class Node final : public api::Backend {
   void unsubscribe(std::uint64_t id) override;
 
  private:
+  friend class ConsensusService;
+  friend class ChainApplication;
+
+  // The one write path: stores a decided block with its commit and execution outcome in one
+  // batch, then updates the head, the state cache, the mempool and the subscribers.
+  // `invalid` lists mempool transactions the proposer found invalid (dropped with reasons).
+  void commit_decided(const chain::Block& block, const chain::Commit& commit, exec::BlockOutcome outcome,
+                      std::vector<crypto::Hash32> tx_hashes,
+                      const std::vector<std::pair<crypto::Hash32, chain::ResultCode>>& invalid,
+                      std::chrono::steady_clock::time_point started);
+  storage::Head committed_head() const;
   void run_producer();
   std::shared_ptr<const api::BlockData> load_block(std::uint64_t height) const;
   void remember_block(std::shared_ptr<const api::BlockData> data);
@@ -76,6 +98,7 @@ class Node final : public api::Backend {
   const crypto::Address validator_address_;
   const NodeConfig config_;
   const Clock clock_;
+  const bool single_validator_;
   std::unique_ptr<storage::Store> store_;
   // Committed state as the producer reads it; only the producer thread touches it.
   std::unique_ptr<StateCache> state_cache_;
@@ -96,6 +119,9 @@ class Node final : public api::Backend {
 
   std::atomic<bool> stopping_{false};
   std::thread producer_;
+  // Called with every batch of newly admitted transactions (the consensus service gossips
+  // them); set before the API starts, never changed after.
+  std::function<void(const std::vector<chain::Transaction>&)> on_admitted_;
 };
 
 }  // namespace telco::node

@@ -104,7 +104,7 @@ TEST(NodeTest, ProducerThreadCommitsPendingTransactions) {
   EXPECT_EQ(node.account(addr(1)).nonce, 50u);
 }
 
-TEST(NodeTest, RefusesForeignDataDirAndWrongValidator) {
+TEST(NodeTest, RefusesForeignDataDirAndFollowsWithAnotherKey) {
   test::TempDir dir;
   std::uint64_t clock = 1;
   const chain::Genesis g = test::make_genesis();
@@ -114,8 +114,12 @@ TEST(NodeTest, RefusesForeignDataDirAndWrongValidator) {
   EXPECT_THROW(make_node(other, dir.path(), &clock), std::runtime_error);
   node::NodeConfig config;
   test::TempDir dir2;
-  EXPECT_THROW(node::Node(std::make_shared<const chain::Genesis>(g), test::key(9), config, dir2.path()),
-               std::runtime_error);
+  // A key that is not the sole validator makes a node that cannot produce blocks itself:
+  // it needs consensus (and follows the chain when the key is in no validator set).
+  node::Node follower(std::make_shared<const chain::Genesis>(g), test::key(9), config, dir2.path());
+  EXPECT_FALSE(follower.single_validator());
+  EXPECT_THROW(follower.start(), std::logic_error);
+  EXPECT_TRUE(make_node(g, dir.path(), &clock)->single_validator());
 }
 
 }  // namespace

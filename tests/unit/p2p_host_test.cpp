@@ -358,7 +358,7 @@ TEST(P2pHost, HandshakeThenMessagesBothWaysSmallAndLarge) {
   EXPECT_EQ(s.peers_outbound, 1u);
   EXPECT_EQ(s.peers_inbound, 0u);
   EXPECT_GT(s.bytes_out, big.size());
-  EXPECT_EQ(s.messages_out, 2u);
+  EXPECT_GE(s.messages_out, 2u);  // ours, plus any ping or peer-exchange request by then
   ASSERT_EQ(s.peers.size(), 1u);
   EXPECT_EQ(s.peers[0].info.id, b.id());
   EXPECT_EQ(s.peers[0].queues.size(), 6u);  // four node channels, control, peer exchange

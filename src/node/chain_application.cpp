@@ -1,0 +1,133 @@
+#include "node/chain_application.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+
+#include "chain/merkle.h"
+#include "node/node.h"
+
+namespace telco::node {
+
+ChainApplication::ChainApplication(Node& node, std::size_t verify_threads)
+    : node_(node), verify_pool_(verify_threads) {}
+
+chain::Block ChainApplication::prepare_proposal(const chain::BlockHeader& header, const chain::Commit& last_commit) {
+  const chain::ChainParams& params = node_.genesis_->params;
+  const auto pending = node_.mempool_->reap(params.max_block_txs, params.max_block_bytes);
+  std::vector<exec::CheckedTx> candidates;
+  candidates.reserve(pending.size());
+  for (const auto& p : pending) candidates.push_back({&p->tx, p->hash, p->encoded_bytes});
+
+  const storage::Head parent = node_.committed_head();
+  const exec::BlockContext ctx{header.height, header.time_ms};
+  auto executed = std::make_shared<Executed>();
+  executed->outcome = node_.executor_.build(*node_.state_cache_, *node_.store_, parent.state_root, candidates, ctx);
+  exec::BlockOutcome& outcome = executed->outcome;
+  for (const auto& [index, code] : outcome.excluded) executed->invalid.emplace_back(pending[index]->hash, code);
+
+  chain::Block block;
+  block.header = header;
+  block.last_commit = last_commit;
+  block.txs.reserve(outcome.included.size());
+  executed->tx_hashes.reserve(outcome.included.size());
+  for (std::size_t index : outcome.included) {
+    block.txs.push_back(pending[index]->tx);
+    executed->tx_hashes.push_back(pending[index]->hash);
+  }
+  chain::BlockHeader& h = block.header;
+  h.tx_root = chain::merkle_root(executed->tx_hashes);
+  h.tx_count = static_cast<std::uint32_t>(block.txs.size());
+  h.receipts_root = chain::receipts_root(outcome.receipts);
+  h.state_root = outcome.state_root;
+  executed_[h.hash()] = std::move(executed);
+  return block;
+}
+
+std::optional<ChainApplication::Executed> ChainApplication::execute(const chain::Block& block) {
+  const chain::BlockHeader& h = block.header;
+  const std::size_t n = block.txs.size();
+  Executed executed;
+  executed.tx_hashes.resize(n);
+  std::vector<std::size_t> sizes(n);
+  std::vector<chain::ResultCode> verdicts(n, chain::ResultCode::kOk);
+  // Transactions already in our mempool had their signature checked on admission; only the
+  // others are checked here, across the verify pool.
+  std::vector<std::size_t> to_verify;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Bytes encoded = block.txs[i].encode();
+    sizes[i] = encoded.size();
+    executed.tx_hashes[i] = block.txs[i].hash();
+    verdicts[i] = node_.executor_.check_stateless(block.txs[i], sizes[i]);
+    if (verdicts[i] == chain::ResultCode::kOk && !node_.mempool_->find(executed.tx_hashes[i])) to_verify.push_back(i);
+  }
+  verify_pool_.run(to_verify.size(), [&](std::size_t k) {
+    const std::size_t i = to_verify[k];
+    if (!block.txs[i].verify_signature()) verdicts[i] = chain::ResultCode::kBadSignature;
+  });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (verdicts[i] != chain::ResultCode::kOk) {
+      spdlog::warn("proposal {} at height {}: transaction {} refused: {}", crypto::to_hex(h.hash()).substr(0, 16),
+                   h.height, i, chain::result_message(verdicts[i]));
+      return std::nullopt;
+    }
+  }
+  std::vector<exec::CheckedTx> txs;
+  txs.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) txs.push_back({&block.txs[i], executed.tx_hashes[i], sizes[i]});
+  const storage::Head parent = node_.committed_head();
+  chain::ResultCode reason = chain::ResultCode::kOk;
+  auto outcome = node_.executor_.replay(*node_.state_cache_, *node_.store_, parent.state_root, txs,
+                                        {h.height, h.time_ms}, &reason);
+  if (!outcome) {
+    spdlog::warn("proposal at height {}: a transaction is invalid in order: {}", h.height, chain::result_message(reason));
+    return std::nullopt;
+  }
+  if (h.tx_root != chain::merkle_root(executed.tx_hashes) || h.tx_count != n ||
+      h.receipts_root != chain::receipts_root(outcome->receipts) || h.state_root != outcome->state_root) {
+    spdlog::warn("proposal at height {}: header execution fields differ from executing its transactions", h.height);
+    return std::nullopt;
+  }
+  executed.outcome = std::move(*outcome);
+  return executed;
+}
+
+void ChainApplication::remember(const crypto::Hash32& hash, Executed executed) {
+  if (executed_.size() >= kExecutedMax) executed_.erase(executed_.begin());
+  executed_[hash] = std::make_shared<Executed>(std::move(executed));
+}
+
+bool ChainApplication::process_proposal(const chain::Block& block) {
+  const crypto::Hash32 hash = block.header.hash();
+  if (executed_.contains(hash)) return true;  // our own proposal, or checked before
+  auto executed = execute(block);
+  if (!executed) return false;
+  remember(hash, std::move(*executed));
+  return true;
+}
+
+consensus::Application::Finalized ChainApplication::finalize_block(const chain::Block& block,
+                                                                   const chain::Commit& commit) {
+  const crypto::Hash32 hash = block.header.hash();
+  auto it = executed_.find(hash);
+  if (it == executed_.end()) {
+    // Consensus asks valid(v) before deciding; a decided block we never executed is a bug.
+    auto executed = execute(block);
+    if (!executed) throw std::logic_error("finalize_block: a decided block does not execute");
+    remember(hash, std::move(*executed));
+    it = executed_.find(hash);
+  }
+  pending_ = Pending{block, commit, it->second, std::chrono::steady_clock::now()};
+  return {it->second->outcome.state_root, {}};
+}
+
+void ChainApplication::commit() {
+  if (!pending_) throw std::logic_error("commit without a finalized block");
+  Pending p = std::move(*pending_);
+  pending_.reset();
+  executed_.clear();  // proposals of the decided height are of no further use
+  Executed& e = *p.executed;
+  node_.commit_decided(p.block, p.commit, std::move(e.outcome), std::move(e.tx_hashes), e.invalid, p.decided);
+}
+
+}  // namespace telco::node

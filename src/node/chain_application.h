@@ -1,0 +1,57 @@
+// The ledger as the consensus engine sees it (consensus::Application): proposals are built
+// from the mempool by the executor, proposals from others are re-executed and must match
+// their header, and a decided block is written through Node::commit_decided. Runs on the
+// consensus thread only, which is therefore the node's one writer.
+//
+// Outcomes of executed blocks are kept (bounded) by block hash from process_proposal to
+// finalize_block, so a decided block is never executed twice.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "consensus/application.h"
+#include "exec/executor.h"
+#include "mempool/verify_pool.h"
+
+namespace telco::node {
+
+class Node;
+
+class ChainApplication final : public consensus::Application {
+ public:
+  ChainApplication(Node& node, std::size_t verify_threads);
+
+  chain::Block prepare_proposal(const chain::BlockHeader& header, const chain::Commit& last_commit) override;
+  bool process_proposal(const chain::Block& block) override;
+  Finalized finalize_block(const chain::Block& block, const chain::Commit& commit) override;
+  void commit() override;
+
+ private:
+  struct Executed {
+    exec::BlockOutcome outcome;
+    std::vector<crypto::Hash32> tx_hashes;
+    std::vector<std::pair<crypto::Hash32, chain::ResultCode>> invalid;  // mempool entries to drop
+  };
+  // Executes a block received from a peer; nullopt (with a log line saying why) if any
+  // transaction is malformed, badly signed or invalid, or the header's execution fields
+  // differ from the result.
+  std::optional<Executed> execute(const chain::Block& block);
+  void remember(const crypto::Hash32& hash, Executed executed);
+
+  static constexpr std::size_t kExecutedMax = 8;  // proposals of the current height kept
+
+  Node& node_;
+  mempool::VerifyPool verify_pool_;
+  std::map<crypto::Hash32, std::shared_ptr<Executed>> executed_;
+  struct Pending {
+    chain::Block block;
+    chain::Commit commit;
+    std::shared_ptr<Executed> executed;
+    std::chrono::steady_clock::time_point decided;
+  };
+  std::optional<Pending> pending_;
+};
+
+}  // namespace telco::node

@@ -1,0 +1,491 @@
+#include "node/consensus_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "node/node.h"
+
+namespace telco::node {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kResendInterval{1'000};  // status, own messages, sync requests
+constexpr std::uint32_t kBlocksPerRequest = 8;
+constexpr std::size_t kTxsRelayBatchMax = gossip::kTxsPerMessageMax;
+
+std::vector<p2p::ChannelConfig> node_channels() {
+  using p2p::ChannelConfig;
+  using p2p::OverflowPolicy;
+  return {
+      ChannelConfig{.id = p2p::kChannelConsensusState, .priority = 5, .message_bytes_max = 64,
+                    .queue_messages_max = 64, .queue_bytes_max = 4096, .overflow = OverflowPolicy::kDropNewest},
+      ChannelConfig{.id = p2p::kChannelVotes, .priority = 10, .message_bytes_max = 1 + consensus::kEvidenceBytes,
+                    .queue_messages_max = 8192, .queue_bytes_max = 4 << 20, .overflow = OverflowPolicy::kDropNewest},
+      ChannelConfig{.id = p2p::kChannelBlockParts, .priority = 10,
+                    .message_bytes_max = 1 + consensus::kProposalBytesMax, .queue_messages_max = 16,
+                    .queue_bytes_max = 48 << 20, .overflow = OverflowPolicy::kDropNewest},
+      ChannelConfig{.id = p2p::kChannelMempool, .priority = 2, .message_bytes_max = gossip::kTxsMessageBytesMax,
+                    .queue_messages_max = 1024, .queue_bytes_max = 32 << 20, .overflow = OverflowPolicy::kDropNewest},
+      ChannelConfig{.id = p2p::kChannelBlockSync, .priority = 3, .message_bytes_max = gossip::kBlockResponseBytesMax,
+                    .queue_messages_max = 256, .queue_bytes_max = 48 << 20, .overflow = OverflowPolicy::kDropNewest},
+  };
+}
+
+consensus::EngineConfig engine_config(const chain::Genesis& genesis, const ConsensusConfig& c) {
+  consensus::EngineConfig e;
+  e.chain_id = genesis.chain_id;
+  e.timeouts.commit_ms = c.timeout_commit_ms;
+  e.timeouts.propose_ms = c.timeout_propose_ms;
+  e.timeouts.propose_delta_ms = c.timeout_propose_delta_ms;
+  e.timeouts.prevote_ms = c.timeout_vote_ms;
+  e.timeouts.prevote_delta_ms = c.timeout_vote_delta_ms;
+  e.timeouts.precommit_ms = c.timeout_vote_ms;
+  e.timeouts.precommit_delta_ms = c.timeout_vote_delta_ms;
+  return e;
+}
+
+std::optional<crypto::KeyPair> signing_key(const chain::Genesis& genesis, const crypto::KeyPair& key) {
+  for (const auto& v : genesis.validators) {
+    if (v.public_key == key.public_key()) return key;
+  }
+  return std::nullopt;
+}
+
+std::uint64_t message_height(const gossip::Message& m) {
+  if (const auto* v = std::get_if<consensus::Vote>(&m)) return v->height;
+  if (const auto* p = std::get_if<consensus::Proposal>(&m)) return p->height;
+  return 0;
+}
+
+}  // namespace
+
+class ConsensusService::Outbox final : public consensus::Outbox {
+ public:
+  explicit Outbox(ConsensusService& s) : s_(s) {}
+  void broadcast(const consensus::Proposal& proposal) override {
+    Bytes bytes = gossip::encode(proposal);
+    s_.host_->broadcast(p2p::kChannelBlockParts, bytes);
+    s_.own_messages_.push_back(std::move(bytes));
+  }
+  void broadcast(const consensus::Vote& vote) override {
+    Bytes bytes = gossip::encode(vote);
+    s_.host_->broadcast(p2p::kChannelVotes, bytes);
+    s_.own_messages_.push_back(std::move(bytes));
+  }
+  void schedule(const consensus::Timeout& timeout, std::uint64_t duration_ms) override {
+    if (s_.timers_.size() >= kTimersMax) s_.timers_.erase(s_.timers_.begin());
+    s_.timers_.emplace(SteadyClock::now() + milliseconds(duration_ms), timeout);
+  }
+  void evidence(const consensus::DuplicateVoteEvidence& e) override {
+    spdlog::warn("evidence: validator {} signed two {}s at height {} round {}",
+                 crypto::to_hex(e.first.validator).substr(0, 16), consensus::vote_type_name(e.first.type),
+                 e.first.height, e.first.round);
+    s_.host_->broadcast(p2p::kChannelVotes, gossip::encode(e));
+  }
+  void committed(const chain::Block&, const chain::Commit&, const consensus::HeightContext&) override {
+    s_.own_messages_.clear();
+  }
+
+ private:
+  ConsensusService& s_;
+};
+
+ConsensusService::ConsensusService(Node& node, const crypto::KeyPair& validator_key, const crypto::KeyPair& node_key,
+                                   const NodeConfig& config, const std::filesystem::path& consensus_dir)
+    : node_(node),
+      config_(config),
+      validator_key_(signing_key(*node.genesis_, validator_key)),
+      wal_storage_((std::filesystem::create_directories(consensus_dir), consensus_dir / "wal")),
+      guard_storage_(consensus_dir / "sign_guard"),
+      app_(node, node.mempool_->config().verify_threads),
+      outbox_(std::make_unique<Outbox>(*this)) {
+  replica_ = std::make_unique<consensus::Replica>(engine_config(*node.genesis_, config.consensus), validator_key_,
+                                                  app_, *outbox_, wal_storage_, guard_storage_);
+  p2p::HostConfig hc;
+  hc.chain_id = node.genesis_->chain_id;
+  const auto [host, port] = split_listen(config.p2p.listen);
+  hc.listen_address = host;
+  hc.port = port;
+  hc.agent = std::string("telcod/") + TELCO_VERSION;
+  hc.channels = node_channels();
+  hc.inbound_peers_max = config.p2p.inbound_peers_max;
+  hc.outbound_peers_max = config.p2p.outbound_peers_max;
+  // Block sync moves blocks in bulk; the defaults are sized for gossip.
+  hc.inbound_rate = {.bytes_per_second = 128.0 * 1024 * 1024, .burst_bytes = 64.0 * 1024 * 1024,
+                     .messages_per_second = 50'000, .burst_messages = 10'000};
+  hc.undelivered_bytes_max = 64 << 20;
+  hc.address_book_path = consensus_dir / "address_book.json";
+  p2p::HostHandlers handlers;
+  handlers.on_message = [this](const p2p::NodeId& peer, p2p::ChannelId channel, Bytes payload) {
+    on_network_message(peer, channel, std::move(payload));
+  };
+  handlers.on_peer_up = [this](const p2p::PeerInfo& info) { post(PeerUp{info.id}); };
+  handlers.on_peer_down = [this](const p2p::NodeId& peer, const std::string&) { post(PeerDown{peer}); };
+  host_ = std::make_unique<p2p::Host>(std::move(hc), node_key, std::move(handlers));
+  for (const std::string& peer : config.p2p.persistent_peers) {
+    std::string error;
+    if (!host_->add_persistent_peer(peer, &error)) {
+      throw std::invalid_argument("config: p2p.persistent_peers: '" + peer + "': " + error);
+    }
+  }
+  node.on_admitted_ = [this](const std::vector<chain::Transaction>& txs) {
+    std::vector<Bytes> encoded;
+    encoded.reserve(txs.size());
+    for (const auto& tx : txs) {
+      encoded.push_back(tx.encode());
+      if (encoded.size() == kTxsRelayBatchMax) {
+        host_->broadcast(p2p::kChannelMempool, gossip::encode_txs(encoded));
+        encoded.clear();
+      }
+    }
+    if (!encoded.empty()) host_->broadcast(p2p::kChannelMempool, gossip::encode_txs(encoded));
+  };
+}
+
+ConsensusService::~ConsensusService() { stop(); }
+
+consensus::HeightContext ConsensusService::committed_context() const {
+  const storage::Head head = node_.committed_head();
+  std::string error;
+  auto genesis_set = consensus::ValidatorSet::create(node_.genesis_->validators, &error);
+  if (!genesis_set) throw std::runtime_error("genesis validator set: " + error);
+  // Validator updates are not yet part of the chain (genesis authorities will add them), so
+  // set(h) = set(1) advanced h - 1 proposer steps: a pure function of genesis and height.
+  std::optional<consensus::ValidatorSet> last;
+  chain::Commit last_commit;
+  if (head.height > 0) {
+    last = genesis_set->advanced(head.height - 1);
+    auto commit = node_.store_->commit(head.height);
+    if (!commit) throw std::runtime_error("store has no commit for its head " + std::to_string(head.height));
+    last_commit = std::move(*commit);
+  }
+  return consensus::HeightContext{head.height + 1, genesis_set->advanced(head.height), std::move(last),
+                                  std::move(last_commit), head.hash, head.time_ms};
+}
+
+void ConsensusService::start() {
+  if (thread_.joinable()) return;
+  host_->start();
+  const std::uint64_t now_ms = node_.clock_();
+  const consensus::HeightContext context = committed_context();
+  const std::size_t cut = replica_->start(context, now_ms);
+  if (cut > 0) spdlog::warn("consensus WAL: cut a torn or corrupt tail of {} bytes", cut);
+  spdlog::info("consensus: {} at height {} with {} validators; p2p on port {} as {}",
+               validator_key_ ? "validating" : "following (not in the validator set)", engine_height(),
+               context.validators.size(), host_->port(), p2p::node_id_hex(host_->node_id()));
+  thread_ = std::thread([this] { run(); });
+}
+
+void ConsensusService::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  host_->stop();  // after the thread: no callback posts into a dead service
+}
+
+ConsensusStatus ConsensusService::status() const {
+  ConsensusStatus s;
+  s.peers = peer_count_;
+  s.syncing = syncing_;
+  s.best_peer_height = best_peer_height_;
+  s.height = node_.committed_head().height + 1;
+  return s;
+}
+
+void ConsensusService::post(Event event) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    if (inbox_.size() >= kInboxMax) {
+      // Gossip is repaired by resends; dropping here only delays, and bounds memory.
+      if (++inbox_dropped_ % 1000 == 1) spdlog::warn("consensus inbox full: dropped {} messages", inbox_dropped_);
+      return;
+    }
+    inbox_.push_back(std::move(event));
+  }
+  cv_.notify_one();
+}
+
+void ConsensusService::on_network_message(const p2p::NodeId& peer, p2p::ChannelId channel, Bytes payload) {
+  codec::DecodeError error = codec::DecodeError::kNone;
+  auto message = gossip::decode(payload, &error);
+  if (!message) {
+    host_->report_fault(peer, p2p::PeerFault::kMalformed,
+                        std::string("undecodable message on channel ") + std::to_string(channel) + ": " +
+                            codec::describe(error));
+    return;
+  }
+  // Requests and transactions are handled here, off the consensus thread.
+  if (const auto* request = std::get_if<gossip::BlocksRequest>(&*message)) {
+    if (channel != p2p::kChannelBlockSync) return host_->report_fault(peer, p2p::PeerFault::kInvalid, "wrong channel");
+    serve_blocks(peer, *request);
+    return;
+  }
+  if (auto* txs = std::get_if<gossip::Txs>(&*message)) {
+    if (channel != p2p::kChannelMempool) return host_->report_fault(peer, p2p::PeerFault::kInvalid, "wrong channel");
+    std::vector<chain::Transaction> fresh;
+    for (auto& tx : txs->txs) {
+      if (!node_.mempool_->find(tx.hash())) fresh.push_back(std::move(tx));
+    }
+    if (fresh.empty()) return;
+    std::vector<chain::Transaction> copies = fresh;
+    const auto admissions = node_.mempool_->submit(std::move(fresh));
+    std::vector<Bytes> relay;
+    for (std::size_t i = 0; i < admissions.size(); ++i) {
+      if (admissions[i].code == chain::ResultCode::kOk) relay.push_back(copies[i].encode());
+    }
+    if (!relay.empty()) host_->broadcast(p2p::kChannelMempool, gossip::encode_txs(relay), &peer);
+    return;
+  }
+  post(Inbound{peer, std::move(*message)});
+}
+
+void ConsensusService::serve_blocks(const p2p::NodeId& peer, const gossip::BlocksRequest& request) {
+  for (std::uint64_t h = request.from; h < request.from + request.count; ++h) {
+    auto block = node_.store_->block(h);
+    auto commit = block ? node_.store_->commit(h) : std::nullopt;
+    if (!block || !commit) {
+      host_->send(peer, p2p::kChannelBlockSync, gossip::encode(gossip::BlocksUnavailable{h}));
+      return;
+    }
+    if (host_->send(peer, p2p::kChannelBlockSync, gossip::encode(gossip::BlockResponse{*block, *commit})) !=
+        p2p::SendResult::kQueued) {
+      return;  // its queue is full or it left: it will ask again
+    }
+  }
+}
+
+void ConsensusService::run() {
+  next_tick_ = SteadyClock::now();
+  std::deque<Event> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      auto deadline = next_tick_;
+      if (!timers_.empty()) deadline = std::min(deadline, timers_.begin()->first);
+      cv_.wait_until(lock, deadline, [&] { return stopping_ || !inbox_.empty(); });
+      if (stopping_) return;
+      batch.swap(inbox_);
+    }
+    try {
+      for (Event& e : batch) {
+        const std::uint64_t before = engine_height();
+        handle(e, node_.clock_());
+        if (engine_height() != before) on_height_started(node_.clock_());
+      }
+      batch.clear();
+      const std::uint64_t before = engine_height();
+      fire_due_timers(node_.clock_());
+      if (SteadyClock::now() >= next_tick_) {
+        tick(node_.clock_());
+        next_tick_ = SteadyClock::now() + kResendInterval;
+      }
+      apply_synced_blocks(node_.clock_());
+      if (engine_height() != before) on_height_started(node_.clock_());
+    } catch (const std::exception& e) {
+      // Storage failures and broken invariants: stop deciding rather than risk signing
+      // from a state we cannot trust. The operator fixes the cause and restarts; the WAL
+      // and the sign guard carry us on from there.
+      spdlog::critical("consensus stopped: {}", e.what());
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      return;
+    }
+  }
+}
+
+void ConsensusService::handle(Event& event, std::uint64_t now_ms) {
+  if (auto* in = std::get_if<Inbound>(&event)) return handle_message(in->peer, in->message, now_ms);
+  if (const auto* up = std::get_if<PeerUp>(&event)) {
+    peer_heights_.emplace(up->peer, 0);
+    peer_count_ = peer_heights_.size();
+    host_->send(up->peer, p2p::kChannelConsensusState, gossip::encode(gossip::Status{node_.committed_head().height}));
+    for (const Bytes& m : own_messages_) {
+      host_->send(up->peer, m[0] == static_cast<std::uint8_t>(gossip::Kind::kProposal) ? p2p::kChannelBlockParts
+                                                                                     : p2p::kChannelVotes,
+                  m);
+    }
+    return;
+  }
+  if (const auto* down = std::get_if<PeerDown>(&event)) {
+    peer_heights_.erase(down->peer);
+    peer_count_ = peer_heights_.size();
+    for (auto it = requested_.begin(); it != requested_.end();) {
+      it = it->second.peer == down->peer ? requested_.erase(it) : std::next(it);
+    }
+    return;
+  }
+}
+
+void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& message, std::uint64_t now_ms) {
+  if (const auto* status = std::get_if<gossip::Status>(&message)) {
+    peer_heights_[peer] = status->height;
+    std::uint64_t best = 0;
+    for (const auto& [id, h] : peer_heights_) best = std::max(best, h);
+    best_peer_height_ = best;
+    request_blocks(now_ms);
+    return;
+  }
+  if (auto* response = std::get_if<gossip::BlockResponse>(&message)) {
+    const std::uint64_t h = response->block.header.height;
+    auto it = requested_.find(h);
+    if (it == requested_.end() || it->second.peer != peer) return;  // late or unsolicited
+    requested_.erase(it);
+    if (h >= engine_height() && synced_.size() < kSyncBufferedMax) {
+      synced_.emplace(h, Synced{peer, std::move(response->block), std::move(response->commit)});
+    }
+    return;
+  }
+  if (const auto* unavailable = std::get_if<gossip::BlocksUnavailable>(&message)) {
+    for (auto it = requested_.lower_bound(unavailable->from); it != requested_.end();) {
+      it = it->second.peer == peer ? requested_.erase(it) : std::next(it);
+    }
+    // Its status promised more than it has (pruned, or it lost blocks): ask others.
+    auto known = peer_heights_.find(peer);
+    if (known != peer_heights_.end() && unavailable->from > 0) known->second = std::min(known->second, unavailable->from - 1);
+    return;
+  }
+  if (const auto* evidence = std::get_if<consensus::DuplicateVoteEvidence>(&message)) {
+    // Verified and recorded by the engine through the votes themselves; here it is only
+    // logged (recording evidence on chain is the governance issue's).
+    spdlog::warn("peer {} reports evidence against validator {} at height {}", p2p::short_id(peer),
+                 crypto::to_hex(evidence->first.validator).substr(0, 16), evidence->first.height);
+    return;
+  }
+  const std::uint64_t h = message_height(message);
+  if (h == engine_height()) {
+    deliver_consensus(message, now_ms);
+  } else if (h == engine_height() + 1 && next_height_.size() < kNextHeightBufferMax) {
+    next_height_.push_back(std::move(message));
+  }
+}
+
+void ConsensusService::deliver_consensus(const gossip::Message& message, std::uint64_t now_ms) {
+  if (const auto* vote = std::get_if<consensus::Vote>(&message)) {
+    replica_->on_vote(*vote, now_ms);
+  } else if (const auto* proposal = std::get_if<consensus::Proposal>(&message)) {
+    replica_->on_proposal(*proposal, now_ms);
+  }
+}
+
+void ConsensusService::on_height_started(std::uint64_t now_ms) {
+  const std::uint64_t height = engine_height();
+  requested_.erase(requested_.begin(), requested_.lower_bound(height));
+  synced_.erase(synced_.begin(), synced_.lower_bound(height));
+  for (auto it = timers_.begin(); it != timers_.end();) {
+    it = it->second.height < height ? timers_.erase(it) : std::next(it);
+  }
+  host_->broadcast(p2p::kChannelConsensusState, gossip::encode(gossip::Status{height - 1}));
+  std::vector<gossip::Message> buffered;
+  buffered.swap(next_height_);
+  for (const gossip::Message& m : buffered) {
+    if (message_height(m) == height) deliver_consensus(m, now_ms);
+    if (engine_height() != height) return on_height_started(now_ms);
+  }
+  request_blocks(now_ms);
+}
+
+void ConsensusService::fire_due_timers(std::uint64_t now_ms) {
+  const auto now = SteadyClock::now();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    const consensus::Timeout t = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    if (t.height == engine_height()) replica_->on_timeout(t, now_ms);
+  }
+}
+
+void ConsensusService::tick(std::uint64_t now_ms) {
+  host_->broadcast(p2p::kChannelConsensusState, gossip::encode(gossip::Status{node_.committed_head().height}));
+  for (const Bytes& m : own_messages_) {
+    host_->broadcast(m[0] == static_cast<std::uint8_t>(gossip::Kind::kProposal) ? p2p::kChannelBlockParts
+                                                                              : p2p::kChannelVotes,
+                     m);
+  }
+  const auto now = SteadyClock::now();
+  for (auto it = requested_.begin(); it != requested_.end();) {
+    it = now - it->second.sent > kRequestTimeout ? requested_.erase(it) : std::next(it);
+  }
+  request_blocks(now_ms);
+}
+
+void ConsensusService::request_blocks(std::uint64_t) {
+  const std::uint64_t next = engine_height();
+  std::uint64_t best = 0;
+  for (const auto& [id, h] : peer_heights_) best = std::max(best, h);
+  const bool behind = best >= next;
+  syncing_ = best > next + 1;
+  if (!behind) {
+    if (sync_progress_) {
+      spdlog::info("block sync: caught up at height {}", next - 1);
+      sync_progress_.reset();
+    }
+    return;
+  }
+  const auto now = SteadyClock::now();
+  if (!sync_progress_ && best > next + 1) sync_progress_ = SyncProgress{now, next, now};
+  if (sync_progress_ && now - sync_progress_->last_log >= std::chrono::seconds(2)) {
+    const double secs = std::chrono::duration<double>(now - sync_progress_->since).count();
+    const double rate = secs > 0 ? (next - sync_progress_->from_height) / secs : 0;
+    const double eta = rate > 0 ? (best - next + 1) / rate : 0;
+    spdlog::info("block sync: height {} of {}, {:.0f} blocks/s, ETA {:.0f} s", next - 1, best, rate, eta);
+    sync_progress_->last_log = now;
+  }
+  const std::uint64_t limit = std::min(best, next + kSyncWindow - 1);
+  std::vector<std::pair<p2p::NodeId, std::uint64_t>> peers(peer_heights_.begin(), peer_heights_.end());
+  std::size_t turn = static_cast<std::size_t>(next);  // spreads requests over the peers
+  for (std::uint64_t h = next; h <= limit;) {
+    if (requested_.contains(h) || synced_.contains(h)) {
+      ++h;
+      continue;
+    }
+    const p2p::NodeId* chosen = nullptr;
+    std::uint64_t chosen_height = 0;
+    for (std::size_t k = 0; k < peers.size() && !chosen; ++k) {
+      const auto& [id, peer_height] = peers[(turn + k) % peers.size()];
+      if (peer_height >= h) {
+        chosen = &id;
+        chosen_height = peer_height;
+      }
+    }
+    if (!chosen) break;
+    ++turn;
+    std::uint32_t count = 0;
+    while (count < kBlocksPerRequest && h + count <= std::min(limit, chosen_height) &&
+           !requested_.contains(h + count) && !synced_.contains(h + count)) {
+      ++count;
+    }
+    if (host_->send(*chosen, p2p::kChannelBlockSync, gossip::encode(gossip::BlocksRequest{h, count})) !=
+        p2p::SendResult::kQueued) {
+      ++h;
+      continue;
+    }
+    for (std::uint32_t i = 0; i < count; ++i) requested_[h + i] = {*chosen, now};
+    h += count;
+  }
+}
+
+void ConsensusService::apply_synced_blocks(std::uint64_t now_ms) {
+  while (true) {
+    auto it = synced_.find(engine_height());
+    if (it == synced_.end()) return;
+    Synced s = std::move(it->second);
+    synced_.erase(it);
+    const std::uint64_t before = engine_height();
+    replica_->on_commit(s.block, s.commit, now_ms);
+    if (engine_height() == before) {
+      // The engine refused it: a commit without a quorum of valid signatures, or a block that
+      // does not execute to its header. Either way the peer sent what no correct node has.
+      host_->report_fault(s.peer, p2p::PeerFault::kInvalid,
+                          "block " + std::to_string(before) + " from sync does not verify");
+      return;
+    }
+    on_height_started(now_ms);
+  }
+}
+
+}  // namespace telco::node
