@@ -427,7 +427,10 @@ void ConsensusService::request_blocks(std::uint64_t) {
     return;
   }
   const auto now = SteadyClock::now();
-  if (!sync_progress_ && best > next + 1) sync_progress_ = SyncProgress{now, next, now};
+  if (!sync_progress_ && best > next + 1) {
+    sync_progress_ = SyncProgress{now, next, now};
+    spdlog::info("block sync: at height {}, peers have {}: fetching {} blocks", next - 1, best, best - next + 1);
+  }
   if (sync_progress_ && now - sync_progress_->last_log >= std::chrono::seconds(2)) {
     const double secs = std::chrono::duration<double>(now - sync_progress_->since).count();
     const double rate = secs > 0 ? (next - sync_progress_->from_height) / secs : 0;

@@ -9,6 +9,7 @@ import traceback
 import harness
 import test_api
 import test_cli
+import test_consensus
 import test_crash
 
 
@@ -19,6 +20,10 @@ TESTS = [
     test_api.test_config_errors_are_clear,
     test_crash.test_clean_restart_keeps_chain,
     test_crash.test_kill9_mid_load_loses_nothing,
+    test_consensus.test_four_validators_survive_kill9_of_each_in_turn,
+    test_consensus.test_stopped_validator_catches_up_by_block_sync,
+    test_consensus.test_truncated_wal_tail_recovers,
+    test_consensus.test_delayed_lossy_links_and_a_healed_partition,
 ]
 
 
