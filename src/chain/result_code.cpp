@@ -39,6 +39,8 @@ constexpr Entry kEntries[] = {
     {ResultCode::kSenderQueueFull, "sender_queue_full", "too many pending transactions from this sender"},
     {ResultCode::kInsufficientFunds, "insufficient_funds", "balance too low for the amount"},
     {ResultCode::kBalanceOverflow, "balance_overflow", "recipient balance would overflow"},
+    {ResultCode::kStateValueTooLarge, "state_value_too_large",
+     "the transaction would store a record larger than 4096 bytes (or a key longer than 128); nothing was changed"},
     {ResultCode::kNameUnknownZone, "name_unknown_zone",
      "name is not a second-level name under one of the chain's top-level labels"},
     {ResultCode::kNameTaken, "name_taken", "name is registered to someone (or in its grace period)"},

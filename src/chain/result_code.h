@@ -53,6 +53,7 @@ enum class ResultCode : std::uint16_t {
 
   kInsufficientFunds = 300,
   kBalanceOverflow = 301,
+  kStateValueTooLarge = 302,
 
   kNameUnknownZone = 340,
   kNameTaken = 341,

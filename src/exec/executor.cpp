@@ -68,8 +68,12 @@ chain::ResultCode Executor::apply_tx(state::WriteSet& ws, const chain::Transacti
   const modules::PayloadHandler* handler = modules::find_handler(tx.payload.type);
   if (!handler) throw std::logic_error("apply_tx on a transaction that failed check_stateless");
   const std::size_t savepoint = ws.savepoint();
+  const std::size_t oversized = ws.oversized_puts();
   modules::TxContext tctx{tx, sender, ctx.height, ctx.time_ms, ws};
-  const ResultCode code = handler->apply(tctx, tx.payload);
+  ResultCode code = handler->apply(tctx, tx.payload);
+  // A record beyond the state tree's bounds fails the transaction (fee charged), whatever
+  // module wrote it: no transaction may make the block unbuildable.
+  if (code == ResultCode::kOk && ws.oversized_puts() != oversized) code = ResultCode::kStateValueTooLarge;
   if (code != ResultCode::kOk) ws.rollback(savepoint);
   *receipt = {code, tx.fee};
   return ResultCode::kOk;

@@ -1,5 +1,7 @@
 #include "state/write_set.h"
 
+#include "state/tree_node.h"
+
 namespace telco::state {
 
 std::optional<Bytes> WriteSet::get(ByteView key) const {
@@ -18,6 +20,7 @@ void WriteSet::record_undo(const Bytes& key) {
 }
 
 void WriteSet::put(ByteView key, Bytes value) {
+  if (key.size() > kStateKeyBytesMax || value.size() > kStateValueBytesMax) ++oversized_puts_;
   Bytes k(key.begin(), key.end());
   record_undo(k);
   writes_.insert_or_assign(std::move(k), std::optional<Bytes>(std::move(value)));

@@ -32,6 +32,11 @@ class WriteSet final : public StateView {
   // nullopt value = deletion.
   const Writes& writes() const { return writes_; }
 
+  // Puts so far whose key or value exceeds the state tree's bounds (state/tree_node.h). The
+  // executor compares it around each transaction and rolls an offending one back, so a
+  // module's oversized record fails that transaction instead of reaching the tree.
+  std::size_t oversized_puts() const { return oversized_puts_; }
+
  private:
   void record_undo(const Bytes& key);
 
@@ -43,6 +48,7 @@ class WriteSet final : public StateView {
     std::optional<Bytes> previous;      // its pending value then
   };
   std::vector<Undo> undo_;
+  std::size_t oversized_puts_ = 0;
 };
 
 }  // namespace telco::state

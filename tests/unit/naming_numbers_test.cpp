@@ -35,6 +35,20 @@ class NumbersTest : public test::NamingFixture {
   }
 };
 
+// The largest routing lists on both sides of a port make a number record above the state
+// tree's 4096-byte value bound: the port request must fail with its own code (the block stays
+// buildable), not reach the tree.
+TEST_F(NumbersTest, PortThatWouldOutgrowTheRecordIsRefused) {
+  std::vector<Routing> full;
+  for (int i = 0; i < 8; ++i) {
+    full.push_back({10, static_cast<std::uint16_t>(i), RoutingService::kSip, "sip:" + std::string(234, 'a' + i) + "@x"});
+  }
+  ASSERT_EQ(submit(kOpA, NumberSetRouting{"442079460123", full}), ResultCode::kOk);
+  advance();
+  expect_refused(kOpB, NumberPortRequest{"442079460123", addr(kOpA), height_ + 5, full},
+                 ResultCode::kStateValueTooLarge);
+}
+
 TEST_F(NumbersTest, AllocationRules) {
   expect_refused(kOpA, NumberAllocate{"4421", 12, addr(kOpA)}, ResultCode::kNotNumberingAuthority);
   expect_refused(kAuthority, NumberAllocate{"44207941", 12, addr(kOpB)}, ResultCode::kBlockOverlaps);  // inside

@@ -28,6 +28,7 @@ TEST(ResultCode, NumbersAreFrozen) {
       {ResultCode::kSenderQueueFull, 204},
       {ResultCode::kInsufficientFunds, 300},
       {ResultCode::kBalanceOverflow, 301},
+      {ResultCode::kStateValueTooLarge, 302},
       {ResultCode::kMempoolFull, 400},
       {ResultCode::kShuttingDown, 401},
       {ResultCode::kInternal, 499},
