@@ -16,7 +16,7 @@ build:
 	ninja -C build -j$(JOBS)
 
 bench:
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 fuzz:
 	bash scripts/fuzz.sh 60
