@@ -10,6 +10,7 @@ import harness
 import test_api
 import test_cli
 import test_crash
+import test_light
 
 
 TESTS = [
@@ -19,6 +20,7 @@ TESTS = [
     test_api.test_config_errors_are_clear,
     test_crash.test_clean_restart_keeps_chain,
     test_crash.test_kill9_mid_load_loses_nothing,
+    test_light.test_verify_account_and_refuse_tampering,
 ]
 
 
