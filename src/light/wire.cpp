@@ -28,8 +28,10 @@ const Json& field(const Json& j, const char* name) {
 
 std::uint64_t u64_field(const Json& j, const char* name) {
   const Json& v = field(j, name);
-  if (!v.is_number_unsigned()) malformed(std::string("'") + name + "' is not an unsigned integer");
-  return v.get<std::uint64_t>();
+  // Parsed text gives unsigned numbers; a JSON value built in code may hold a signed one.
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+  malformed(std::string("'") + name + "' is not an unsigned integer");
 }
 
 Bytes hex_field(const Json& j, const char* name, std::size_t bytes_max) {
