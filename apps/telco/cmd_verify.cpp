@@ -61,7 +61,8 @@ Verified verify(const Context& ctx, const VerifyOptions& o, ByteView key, const 
   warn_first_use(anchor);
   const std::uint64_t height = target_height(node, o.height);
   light::LightClient client = verify_headers(node, anchor, height, stderr_progress(height));
-  const nlohmann::json body = node.get(proof_path + "?height=" + std::to_string(height));
+  const char* sep = proof_path.find('?') == std::string::npos ? "?" : "&";
+  const nlohmann::json body = node.get(proof_path + sep + "height=" + std::to_string(height));
   light::Verdict why;
   auto proven = light::decode_state_proof(body, &why);
   if (!proven) require(why, "state proof");
@@ -123,7 +124,7 @@ int run_verify_account(const Context& ctx, const VerifyOptions& o) {
 int run_verify_state(const Context& ctx, const VerifyOptions& o) {
   auto key = o.arg.size() <= 2 * state::kStateKeyBytesMax ? from_hex(o.arg) : std::nullopt;
   if (!key || key->empty()) throw UsageError("KEYHEX must be a state key in hex, 1 to 128 bytes");
-  const Verified v = verify(ctx, o, *key, "/v1/state/proof");
+  const Verified v = verify(ctx, o, *key, "/v1/state/proof?key=" + to_hex(*key));
   // The node's answer to /v1/state/proof names no key we trust; we asked with ours.
   nlohmann::json j = common_json(v);
   j["key"] = to_hex(*key);
