@@ -93,8 +93,10 @@ Fields common_fields(const Verified& v) {
   return {{"height", std::to_string(h.height)},
           {"block", crypto::to_hex(v.client.head_hash())},
           {"state root", crypto::to_hex(h.state_root)},
-          {"checked", std::to_string(h.height) + " headers, each final by >2/3 of the voting power of " +
-                          std::to_string(v.client.validators().size()) + " validator(s)"},
+          {"checked", std::to_string(h.height) + (h.height == 1 ? " header" : " headers") +
+                          ", each final by >2/3 of the voting power of its validator set (now " +
+                          std::to_string(v.client.validators().size()) + " validator" +
+                          (v.client.validators().size() == 1 ? ")" : "s)")},
           {"genesis", crypto::to_hex(v.anchor.genesis_hash) + trust}};
 }
 

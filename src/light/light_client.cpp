@@ -87,8 +87,11 @@ Verdict LightClient::check_commit(const consensus::ValidatorSet& set, const chai
                                   const crypto::Hash32& hash, const chain::Commit& commit) const {
   const consensus::CommitError e = consensus::verify_commit(set, chain_id_, commit, header.height, hash);
   if (e == consensus::CommitError::kOk) return accept();
-  return reject(rejection_of(e), "commit of " + at(header.height) + " (" + crypto::to_hex(hash).substr(0, 16) +
-                                     "…): " + consensus::describe(e));
+  const Rejection r = rejection_of(e);
+  std::string detail = "commit of " + at(header.height) + " (" + crypto::to_hex(hash).substr(0, 16) + "…)";
+  // The other reasons say all there is; for these, consensus's words say which link broke.
+  if (r == Rejection::kCommitWrongBlock) detail += std::string(": ") + consensus::describe(e);
+  return reject(r, std::move(detail));
 }
 
 Verdict LightClient::verify_next(const chain::BlockHeader& header, const chain::Commit& commit,
@@ -139,8 +142,9 @@ Verdict LightClient::verify_state(std::uint64_t height, ByteView key, std::optio
     case state::ProofFailure::kRootMismatch:
     case state::ProofFailure::kLeafOffPath: break;
   }
-  return reject(Rejection::kProofRootMismatch, std::string(state::describe(f)) + " (state root of " + at(height) +
-                                                   " is " + crypto::to_hex(head_->state_root) + ")");
+  std::string detail = "the state root of " + at(height) + " is " + crypto::to_hex(head_->state_root);
+  if (f == state::ProofFailure::kLeafOffPath) detail = std::string(state::describe(f)) + "; " + detail;
+  return reject(Rejection::kProofRootMismatch, std::move(detail));
 }
 
 Verdict LightClient::verify_state(std::uint64_t height, ByteView key, std::optional<ByteView> value,
