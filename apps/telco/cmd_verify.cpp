@@ -27,6 +27,8 @@ struct VerifyOptions {
   std::optional<std::uint64_t> height;
   std::string genesis_file;
   std::string genesis_hash;
+  std::optional<std::uint64_t> trusted_height;
+  std::string trusted_hash;
 };
 
 Progress stderr_progress(std::uint64_t target) {
@@ -52,12 +54,14 @@ struct Verified {
   TrustAnchor anchor;
   light::LightClient client;
   light::ProvenValue proven;
+  std::uint64_t first_height = 1;  // the first header verified (after a trusted one: its successor)
 };
 
 // Verifies headers 1..height, then the proof served at `proof_path` for `key`.
 Verified verify(const Context& ctx, const VerifyOptions& o, ByteView key, const std::string& proof_path) {
   const NodeClient node = ctx.node();
-  TrustAnchor anchor = establish_trust(node, o.genesis_file, o.genesis_hash);
+  TrustAnchor anchor = o.trusted_height ? trust_header(node, *o.trusted_height, o.trusted_hash)
+                                        : establish_trust(node, o.genesis_file, o.genesis_hash);
   warn_first_use(anchor);
   const std::uint64_t height = target_height(node, o.height);
   light::LightClient client = verify_headers(node, anchor, height, stderr_progress(height));
@@ -71,7 +75,19 @@ Verified verify(const Context& ctx, const VerifyOptions& o, ByteView key, const 
                                              ", not " + std::to_string(height));
   const std::optional<ByteView> value = proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
   require(client.verify_state(height, key, value, proven->proof), "state proof at height " + std::to_string(height));
-  return {std::move(anchor), std::move(client), std::move(*proven)};
+  const std::uint64_t first = anchor.start ? anchor.start->height() + 1 : 1;
+  return {std::move(anchor), std::move(client), std::move(*proven), first};
+}
+
+nlohmann::json trust_json(const Verified& v) {
+  nlohmann::json j = {{"mode", trust_mode_name(v.anchor.mode)}};
+  if (v.anchor.start) {
+    j["height"] = v.anchor.start->height();
+    j["hash"] = crypto::to_hex(v.anchor.start->head_hash());
+  } else {
+    j["genesis_hash"] = crypto::to_hex(v.anchor.genesis_hash);
+  }
+  return j;
 }
 
 nlohmann::json common_json(const Verified& v) {
@@ -80,9 +96,9 @@ nlohmann::json common_json(const Verified& v) {
           {"height", h.height},
           {"block_hash", crypto::to_hex(v.client.head_hash())},
           {"state_root", crypto::to_hex(h.state_root)},
-          {"headers_verified", h.height},
+          {"headers_verified", h.height - v.first_height + 1},
           {"validators", v.client.validators().size()},
-          {"trust", {{"mode", trust_mode_name(v.anchor.mode)}, {"genesis_hash", crypto::to_hex(v.anchor.genesis_hash)}}}};
+          {"trust", trust_json(v)}};
 }
 
 Fields common_fields(const Verified& v) {
@@ -90,14 +106,21 @@ Fields common_fields(const Verified& v) {
   const char* trust = v.anchor.mode == TrustMode::kGenesisFile   ? " (from --genesis file)"
                       : v.anchor.mode == TrustMode::kGenesisHash ? " (pinned with --genesis-hash)"
                                                                  : " (trusted on first use)";
-  return {{"height", std::to_string(h.height)},
+  const std::uint64_t checked = h.height + 1 - v.first_height;
+  Fields f = {{"height", std::to_string(h.height)},
           {"block", crypto::to_hex(v.client.head_hash())},
           {"state root", crypto::to_hex(h.state_root)},
-          {"checked", std::to_string(h.height) + (h.height == 1 ? " header" : " headers") +
+          {"checked", std::to_string(checked) + (checked == 1 ? " header" : " headers") +
                           ", each final by >2/3 of the voting power of its validator set (now " +
                           std::to_string(v.client.validators().size()) + " validator" +
-                          (v.client.validators().size() == 1 ? ")" : "s)")},
-          {"genesis", crypto::to_hex(v.anchor.genesis_hash) + trust}};
+                          (v.client.validators().size() == 1 ? ")" : "s)")}};
+  if (v.anchor.start) {
+    f.push_back({"trusted", "header " + std::to_string(v.anchor.start->height()) + " " +
+                                crypto::to_hex(v.anchor.start->head_hash()) + " (--trusted-hash)"});
+  } else {
+    f.push_back({"genesis", crypto::to_hex(v.anchor.genesis_hash) + trust});
+  }
+  return f;
 }
 
 int run_verify_account(const Context& ctx, const VerifyOptions& o) {
@@ -147,8 +170,14 @@ void add_verify_subcommand(CLI::App& verify, Context& ctx, const char* name, con
   if (required) arg->required();
   sub->add_option("--height", o->height, "Height to verify at (default: the node's head)");
   auto* file = sub->add_option("--genesis", o->genesis_file, "Trusted genesis file (JSON); nothing is taken from the node");
-  sub->add_option("--genesis-hash", o->genesis_hash, "Trusted genesis hash (64 hex): the node's genesis must hash to it")
-      ->excludes(file);
+  auto* pinned = sub->add_option("--genesis-hash", o->genesis_hash,
+                                  "Trusted genesis hash (64 hex): the node's genesis must hash to it");
+  pinned->excludes(file);
+  auto* t_height = sub->add_option("--trusted-height", o->trusted_height,
+                                   "Start from this header instead of the genesis (with --trusted-hash)");
+  auto* t_hash = sub->add_option("--trusted-hash", o->trusted_hash, "The hash (64 hex) of the --trusted-height header");
+  t_height->needs(t_hash)->excludes(file)->excludes(pinned);
+  t_hash->needs(t_height);
   sub->callback([&ctx, o, run] { ctx.action = [&ctx, o, run] { return run(ctx, *o); }; });
 }
 

@@ -21,11 +21,11 @@ chain::Genesis node_genesis(const NodeClient& node) {
   }
 }
 
-// The node's validator-set changes in (0, height], every page (each page's next_from
+// The node's validator-set changes in (from, height], every page (each page's next_from
 // moves strictly forward, so the loop ends).
-std::map<std::uint64_t, light::ValidatorSetChange> fetch_changes(const NodeClient& node, std::uint64_t height) {
+std::map<std::uint64_t, light::ValidatorSetChange> fetch_changes(const NodeClient& node, std::uint64_t from,
+                                                                 std::uint64_t height) {
   std::map<std::uint64_t, light::ValidatorSetChange> out;
-  std::uint64_t from = 0;
   for (;;) {
     const Json page = node.get("/v1/validators/changes?from=" + std::to_string(from) + "&to=" + std::to_string(height));
     light::Verdict why;
@@ -50,6 +50,7 @@ const char* trust_mode_name(TrustMode m) {
     case TrustMode::kGenesisFile: return "genesis_file";
     case TrustMode::kGenesisHash: return "genesis_hash";
     case TrustMode::kFirstUse: return "first_use";
+    case TrustMode::kTrustedHeader: return "trusted_header";
   }
   return "unknown";
 }
@@ -88,6 +89,28 @@ TrustAnchor establish_trust(const NodeClient& node, const std::string& genesis_f
   return anchor;
 }
 
+TrustAnchor trust_header(const NodeClient& node, std::uint64_t height, const std::string& hash_hex) {
+  auto bytes = hash_hex.size() == 64 ? from_hex(hash_hex) : std::nullopt;
+  if (!bytes) throw UsageError("--trusted-hash must be 64 hex digits");
+  if (height == 0) throw UsageError("--trusted-height must be 1 or more");
+  crypto::Hash32 trusted{};
+  std::copy(bytes->begin(), bytes->end(), trusted.begin());
+  light::Verdict why;
+  auto signed_header = light::decode_signed_header(node.get("/v1/headers/" + std::to_string(height)), &why);
+  if (!signed_header) require(why, "trusted header " + std::to_string(height));
+  if (signed_header->header.height != height)
+    throw CliError("malformed_response", "the node sent header " + std::to_string(signed_header->header.height) +
+                                             " when asked for " + std::to_string(height));
+  const std::string h = std::to_string(height);
+  auto set = light::decode_validator_set(node.get("/v1/validators/changes?from=" + h + "&to=" + h), &why);
+  if (!set) require(why, "validator set of the trusted header");
+  TrustAnchor anchor;
+  anchor.mode = TrustMode::kTrustedHeader;
+  anchor.start = light::LightClient::from_trusted_header(signed_header->header, trusted, *set, &why);
+  if (!anchor.start) require(why, "trusted header " + h);
+  return anchor;
+}
+
 std::uint64_t target_height(const NodeClient& node, std::optional<std::uint64_t> requested) {
   if (requested) {
     if (*requested == 0) throw UsageError("--height must be 1 or more (height 0 has no header to verify)");
@@ -105,9 +128,12 @@ std::uint64_t target_height(const NodeClient& node, std::optional<std::uint64_t>
 light::LightClient verify_headers(const NodeClient& node, const TrustAnchor& anchor, std::uint64_t height,
                                   const Progress& progress) {
   light::Verdict why;
-  auto client = light::LightClient::from_genesis(anchor.genesis, &why);
+  auto client = anchor.start ? anchor.start : light::LightClient::from_genesis(anchor.genesis, &why);
   if (!client) require(why, "genesis");
-  const auto changes = fetch_changes(node, height);
+  if (height < client->height())
+    throw UsageError("--height " + std::to_string(height) + " is below the trusted header " +
+                     std::to_string(client->height()));
+  const auto changes = fetch_changes(node, client->height(), height);
   while (client->height() < height) {
     const std::uint64_t from = client->height() + 1;
     const std::uint64_t limit = std::min<std::uint64_t>(light::kHeadersPageMax, height - client->height());

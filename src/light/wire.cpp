@@ -86,6 +86,8 @@ SignedHeader signed_header(const Json& j) {
   return {std::move(*header), std::move(*commit)};
 }
 
+std::string name_field(const Json& j);
+
 ValidatorSetChange change_entry(const Json& j) {
   ValidatorSetChange c;
   c.height = u64_field(j, "height");
@@ -94,14 +96,18 @@ ValidatorSetChange change_entry(const Json& j) {
     consensus::ValidatorUpdate update;
     update.key = fixed_hex_field<32>(u, "public_key");
     update.power = u64_field(u, "power");
-    const Json& name = field(u, "name");
-    if (!name.is_string() || name.get_ref<const std::string&>().size() > chain::kValidatorNameBytesMax)
-      malformed("an update's 'name' is not a string of at most 64 bytes");
-    update.name = name.get<std::string>();
+    update.name = name_field(u);
     c.updates.push_back(std::move(update));
   }
   c.proof = proof_field(j, "proof");
   return c;
+}
+
+std::string name_field(const Json& j) {
+  const Json& name = field(j, "name");
+  if (!name.is_string() || name.get_ref<const std::string&>().size() > chain::kValidatorNameBytesMax)
+    malformed("a validator's 'name' is not a string of at most 64 bytes");
+  return name.get<std::string>();
 }
 
 template <typename F>
@@ -138,6 +144,16 @@ std::optional<ProvenValue> decode_state_proof(const Json& j, Verdict* why) {
     if (!value.is_null()) p.value = hex_field(j, "value", state::kStateValueBytesMax);
     p.proof = proof_field(j, "proof");
     return p;
+  });
+}
+
+std::optional<std::vector<chain::GenesisValidator>> decode_validator_set(const Json& j, Verdict* why) {
+  return guarded(why, [&] {
+    std::vector<chain::GenesisValidator> out;
+    for (const Json& v : array_field(field(j, "validators"), "validators", chain::kValidatorsMax)) {
+      out.push_back({name_field(v), fixed_hex_field<32>(v, "public_key"), u64_field(v, "power")});
+    }
+    return out;
   });
 }
 

@@ -40,6 +40,10 @@ struct ProvenValue {
 // GET /v1/state/proof and GET /v1/accounts/{address}/proof.
 std::optional<ProvenValue> decode_state_proof(const nlohmann::json& j, Verdict* why);
 
+// GET /v1/validators/changes: the "validators" object's list (the set at `from`), for a
+// client starting from a trusted header; LightClient::from_trusted_header checks its hash.
+std::optional<std::vector<chain::GenesisValidator>> decode_validator_set(const nlohmann::json& j, Verdict* why);
+
 // GET /v1/validators/changes: the "changes" list, at most kChangesPageMax entries, heights
 // strictly increasing.
 std::optional<std::vector<ValidatorSetChange>> decode_validator_changes(const nlohmann::json& j, Verdict* why);

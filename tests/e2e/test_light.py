@@ -128,6 +128,16 @@ def test_verify_account_and_refuse_tampering(bins, workdir):
         at1 = cli.json("verify", "account", bob, "--height", "1", "--genesis-hash", genesis_hash)
         check(at1["height"] == 1, f"--height 1: {at1}")
 
+        # Starting from a trusted header instead of the genesis.
+        code, hdr2 = node.get("/v1/headers/2")
+        later = cli.json("verify", "account", bob, "--trusted-height", "2", "--trusted-hash", hdr2["hash"])
+        check(later["balance"] == "3000000" and later["trust"]["mode"] == "trusted_header", f"trusted header: {later}")
+        check(later["headers_verified"] == later["height"] - 2, f"trusted header: {later}")
+        out = cli.run("--json", "verify", "account", bob, "--trusted-height", "2", "--trusted-hash",
+                      flip_hex(hdr2["hash"], 5), check_ok=False)
+        check(out.returncode == 1 and json.loads(out.stdout)["error"]["code"] == "header_hash_mismatch",
+              f"wrong trusted hash: {out.stdout} {out.stderr}")
+
         wrong = flip_hex(genesis_hash, 0)
         out = cli.run("--json", "verify", "account", bob, "--genesis-hash", wrong, check_ok=False)
         check(out.returncode == 1 and json.loads(out.stdout)["error"]["code"] == "genesis_mismatch",

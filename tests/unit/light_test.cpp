@@ -282,6 +282,12 @@ TEST(LightWire, DecodesProofsAndChanges) {
   ASSERT_EQ(c->size(), 1u);
   EXPECT_EQ((*c)[0].updates, chain.change->updates);
   EXPECT_EQ((*c)[0].proof, chain.change->proof);
+  nlohmann::json set = nlohmann::json::array();
+  for (const auto& v : chain.genesis.validators)
+    set.push_back({{"name", v.name}, {"public_key", to_hex(v.public_key)}, {"power", v.power}});
+  auto decoded_set = decode_validator_set({{"validators", {{"validators", set}}}}, &why);
+  ASSERT_TRUE(decoded_set) << why.message();
+  EXPECT_EQ(*decoded_set, chain.genesis.validators);
   changes["changes"].push_back(changes["changes"][0]);
   EXPECT_FALSE(decode_validator_changes(changes, &why));  // heights must increase
 }
