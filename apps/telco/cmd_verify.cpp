@@ -44,10 +44,11 @@ Progress stderr_progress(std::uint64_t target) {
 
 void warn_first_use(const TrustAnchor& anchor) {
   if (anchor.mode != TrustMode::kFirstUse) return;
-  std::cerr << "warning: trust on first use: no --genesis-hash or --genesis was given, so the genesis itself comes "
-               "from this node (hash "
-            << crypto::to_hex(anchor.genesis_hash) << "). Pin it with --genesis-hash "
-            << crypto::to_hex(anchor.genesis_hash) << ".\n";
+  std::cerr
+      << "warning: trust on first use: no --genesis-hash or --genesis was given, so the genesis itself comes "
+         "from this node (hash "
+      << crypto::to_hex(anchor.genesis_hash) << "). Pin it with --genesis-hash "
+      << crypto::to_hex(anchor.genesis_hash) << ".\n";
 }
 
 struct Verified {
@@ -71,10 +72,13 @@ Verified verify(const Context& ctx, const VerifyOptions& o, ByteView key, const 
   auto proven = light::decode_state_proof(body, &why);
   if (!proven) require(why, "state proof");
   if (proven->height != height)
-    throw CliError("malformed_response", "the node sent a proof for height " + std::to_string(proven->height) +
-                                             ", not " + std::to_string(height));
-  const std::optional<ByteView> value = proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
-  require(client.verify_state(height, key, value, proven->proof), "state proof at height " + std::to_string(height));
+    throw CliError("malformed_response", "the node sent a proof for height " +
+                                             std::to_string(proven->height) + ", not " +
+                                             std::to_string(height));
+  const std::optional<ByteView> value =
+      proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
+  require(client.verify_state(height, key, value, proven->proof),
+          "state proof at height " + std::to_string(height));
   const std::uint64_t first = anchor.start ? anchor.start->height() + 1 : 1;
   return {std::move(anchor), std::move(client), std::move(*proven), first};
 }
@@ -108,12 +112,12 @@ Fields common_fields(const Verified& v) {
                                                                  : " (trusted on first use)";
   const std::uint64_t checked = h.height + 1 - v.first_height;
   Fields f = {{"height", std::to_string(h.height)},
-          {"block", crypto::to_hex(v.client.head_hash())},
-          {"state root", crypto::to_hex(h.state_root)},
-          {"checked", std::to_string(checked) + (checked == 1 ? " header" : " headers") +
-                          ", each final by >2/3 of the voting power of its validator set (now " +
-                          std::to_string(v.client.validators().size()) + " validator" +
-                          (v.client.validators().size() == 1 ? ")" : "s)")}};
+              {"block", crypto::to_hex(v.client.head_hash())},
+              {"state root", crypto::to_hex(h.state_root)},
+              {"checked", std::to_string(checked) + (checked == 1 ? " header" : " headers") +
+                              ", each final by >2/3 of the voting power of its validator set (now " +
+                              std::to_string(v.client.validators().size()) + " validator" +
+                              (v.client.validators().size() == 1 ? ")" : "s)")}};
   if (v.anchor.start) {
     f.push_back({"trusted", "header " + std::to_string(v.anchor.start->height()) + " " +
                                 crypto::to_hex(v.anchor.start->head_hash()) + " (--trusted-hash)"});
@@ -139,8 +143,10 @@ int run_verify_account(const Context& ctx, const VerifyOptions& o) {
   j["balance"] = std::to_string(account.balance);  // strings, as GET /v1/accounts/{address}
   j["balance_tel"] = chain::format_amount(account.balance);
   j["nonce"] = account.nonce;
-  Fields fields = {{"balance", format_tel_and_units(account.balance)}, {"nonce", std::to_string(account.nonce)}};
-  if (!v.proven.value) fields.push_back({"note", "the account is absent from state (proven): a zero account"});
+  Fields fields = {{"balance", format_tel_and_units(account.balance)},
+                   {"nonce", std::to_string(account.nonce)}};
+  if (!v.proven.value)
+    fields.push_back({"note", "the account is absent from state (proven): a zero account"});
   for (auto& f : common_fields(v)) fields.push_back(std::move(f));
   ctx.emit(j, "Verified account " + address.to_string() + "\n" + render_fields(fields));
   return kExitOk;
@@ -161,21 +167,24 @@ int run_verify_state(const Context& ctx, const VerifyOptions& o) {
   return kExitOk;
 }
 
-void add_verify_subcommand(CLI::App& verify, Context& ctx, const char* name, const char* help, const char* arg_name,
-                           const char* arg_help, bool required, int (*run)(const Context&, const VerifyOptions&)) {
+void add_verify_subcommand(CLI::App& verify, Context& ctx, const char* name, const char* help,
+                           const char* arg_name, const char* arg_help, bool required,
+                           int (*run)(const Context&, const VerifyOptions&)) {
   auto o = std::make_shared<VerifyOptions>();
   CLI::App* sub = verify.add_subcommand(name, help);
   sub->footer(kGlobalOptionsNote);
   CLI::Option* arg = sub->add_option(arg_name, o->arg, arg_help);
   if (required) arg->required();
   sub->add_option("--height", o->height, "Height to verify at (default: the node's head)");
-  auto* file = sub->add_option("--genesis", o->genesis_file, "Trusted genesis file (JSON); nothing is taken from the node");
+  auto* file = sub->add_option("--genesis", o->genesis_file,
+                               "Trusted genesis file (JSON); nothing is taken from the node");
   auto* pinned = sub->add_option("--genesis-hash", o->genesis_hash,
-                                  "Trusted genesis hash (64 hex): the node's genesis must hash to it");
+                                 "Trusted genesis hash (64 hex): the node's genesis must hash to it");
   pinned->excludes(file);
   auto* t_height = sub->add_option("--trusted-height", o->trusted_height,
                                    "Start from this header instead of the genesis (with --trusted-hash)");
-  auto* t_hash = sub->add_option("--trusted-hash", o->trusted_hash, "The hash (64 hex) of the --trusted-height header");
+  auto* t_hash =
+      sub->add_option("--trusted-hash", o->trusted_hash, "The hash (64 hex) of the --trusted-height header");
   t_height->needs(t_hash)->excludes(file)->excludes(pinned);
   t_hash->needs(t_height);
   sub->callback([&ctx, o, run] { ctx.action = [&ctx, o, run] { return run(ctx, *o); }; });
@@ -185,11 +194,13 @@ void add_verify_subcommand(CLI::App& verify, Context& ctx, const char* name, con
 
 void add_verify_commands(CLI::App& app, Context& ctx) {
   CLI::App* verify = app.add_subcommand(
-      "verify", "Verify state against the validators' signatures (light client): trusts nothing the node sends");
+      "verify",
+      "Verify state against the validators' signatures (light client): trusts nothing the node sends");
   verify->footer(kGlobalOptionsNote);
   verify->require_subcommand(1);
   add_verify_subcommand(*verify, ctx, "account", "Verify an account's balance and nonce", "ADDRESS",
-                        "A tc1... address or the name of a local key (default: --key)", false, run_verify_account);
+                        "A tc1... address or the name of a local key (default: --key)", false,
+                        run_verify_account);
   add_verify_subcommand(*verify, ctx, "state", "Verify the value (or absence) of any state key", "KEYHEX",
                         "The state key in hex (docs/STATE.md lists the layouts)", true, run_verify_state);
 }

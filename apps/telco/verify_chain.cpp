@@ -27,7 +27,8 @@ std::map<std::uint64_t, light::ValidatorSetChange> fetch_changes(const NodeClien
                                                                  std::uint64_t height) {
   std::map<std::uint64_t, light::ValidatorSetChange> out;
   for (;;) {
-    const Json page = node.get("/v1/validators/changes?from=" + std::to_string(from) + "&to=" + std::to_string(height));
+    const Json page =
+        node.get("/v1/validators/changes?from=" + std::to_string(from) + "&to=" + std::to_string(height));
     light::Verdict why;
     auto changes = light::decode_validator_changes(page, &why);
     if (!changes) require(why, "validator-set changes");
@@ -47,19 +48,25 @@ std::map<std::uint64_t, light::ValidatorSetChange> fetch_changes(const NodeClien
 
 const char* trust_mode_name(TrustMode m) {
   switch (m) {
-    case TrustMode::kGenesisFile: return "genesis_file";
-    case TrustMode::kGenesisHash: return "genesis_hash";
-    case TrustMode::kFirstUse: return "first_use";
-    case TrustMode::kTrustedHeader: return "trusted_header";
+    case TrustMode::kGenesisFile:
+      return "genesis_file";
+    case TrustMode::kGenesisHash:
+      return "genesis_hash";
+    case TrustMode::kFirstUse:
+      return "first_use";
+    case TrustMode::kTrustedHeader:
+      return "trusted_header";
   }
   return "unknown";
 }
 
 void require(const light::Verdict& v, const std::string& context) {
-  if (!v.ok()) throw CliError(light::code_name(v.reason), "verification failed: " + context + ": " + v.message());
+  if (!v.ok())
+    throw CliError(light::code_name(v.reason), "verification failed: " + context + ": " + v.message());
 }
 
-TrustAnchor establish_trust(const NodeClient& node, const std::string& genesis_file, const std::string& genesis_hash_hex) {
+TrustAnchor establish_trust(const NodeClient& node, const std::string& genesis_file,
+                            const std::string& genesis_hash_hex) {
   TrustAnchor anchor;
   if (!genesis_file.empty()) {
     try {
@@ -99,7 +106,8 @@ TrustAnchor trust_header(const NodeClient& node, std::uint64_t height, const std
   auto signed_header = light::decode_signed_header(node.get("/v1/headers/" + std::to_string(height)), &why);
   if (!signed_header) require(why, "trusted header " + std::to_string(height));
   if (signed_header->header.height != height)
-    throw CliError("malformed_response", "the node sent header " + std::to_string(signed_header->header.height) +
+    throw CliError("malformed_response", "the node sent header " +
+                                             std::to_string(signed_header->header.height) +
                                              " when asked for " + std::to_string(height));
   const std::string h = std::to_string(height);
   auto set = light::decode_validator_set(node.get("/v1/validators/changes?from=" + h + "&to=" + h), &why);
@@ -118,10 +126,12 @@ std::uint64_t target_height(const NodeClient& node, std::optional<std::uint64_t>
   }
   const Json status = node.get("/v1/status");
   const auto head = status.find("head");
-  if (head == status.end() || !head->is_object() || !head->contains("height") || !(*head)["height"].is_number_unsigned())
+  if (head == status.end() || !head->is_object() || !head->contains("height") ||
+      !(*head)["height"].is_number_unsigned())
     throw CliError("malformed_response", "the node's status has no head height");
   const std::uint64_t height = (*head)["height"].get<std::uint64_t>();
-  if (height == 0) throw CliError("no_blocks", "the node has committed no block yet: there is no header to verify against");
+  if (height == 0)
+    throw CliError("no_blocks", "the node has committed no block yet: there is no header to verify against");
   return height;
 }
 
@@ -137,7 +147,8 @@ light::LightClient verify_headers(const NodeClient& node, const TrustAnchor& anc
   while (client->height() < height) {
     const std::uint64_t from = client->height() + 1;
     const std::uint64_t limit = std::min<std::uint64_t>(light::kHeadersPageMax, height - client->height());
-    const Json page = node.get("/v1/headers?from=" + std::to_string(from) + "&limit=" + std::to_string(limit));
+    const Json page =
+        node.get("/v1/headers?from=" + std::to_string(from) + "&limit=" + std::to_string(limit));
     auto headers = light::decode_headers_page(page, limit, &why);
     if (!headers) require(why, "headers from " + std::to_string(from));
     if (headers->empty())

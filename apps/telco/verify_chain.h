@@ -23,15 +23,16 @@ const char* trust_mode_name(TrustMode m);
 
 struct TrustAnchor {
   TrustMode mode = TrustMode::kFirstUse;
-  chain::Genesis genesis;          // all modes but kTrustedHeader
-  crypto::Hash32 genesis_hash{};   // all modes but kTrustedHeader
+  chain::Genesis genesis;                   // all modes but kTrustedHeader
+  crypto::Hash32 genesis_hash{};            // all modes but kTrustedHeader
   std::optional<light::LightClient> start;  // kTrustedHeader: the client at the trusted header
 };
 
 // --genesis FILE wins; else --genesis-hash HEX pins the genesis the node sends; else the
 // node's genesis is trusted on first use (the caller warns). Throws CliError
 // ("genesis_mismatch") when the node's genesis is not the pinned one.
-TrustAnchor establish_trust(const NodeClient& node, const std::string& genesis_file, const std::string& genesis_hash_hex);
+TrustAnchor establish_trust(const NodeClient& node, const std::string& genesis_file,
+                            const std::string& genesis_hash_hex);
 
 // --trusted-height H --trusted-hash HEX: header H, which must hash to HEX, and the set the
 // node says signed it, which must hash to its validators_hash. Verification then starts at
@@ -45,7 +46,8 @@ using Progress = std::function<void(std::uint64_t, std::uint64_t)>;
 // it cannot forge what lies under it). Throws CliError when there is no block yet.
 std::uint64_t target_height(const NodeClient& node, std::optional<std::uint64_t> requested);
 
-// Verifies headers from the anchor (the genesis, or the trusted header) up to `height`. Throws CliError on any refusal.
+// Verifies headers from the anchor (the genesis, or the trusted header) up to `height`. Throws CliError on
+// any refusal.
 light::LightClient verify_headers(const NodeClient& node, const TrustAnchor& anchor, std::uint64_t height,
                                   const Progress& progress);
 

@@ -37,7 +37,8 @@ const ProofSet& proofs_1m() {
     ProofSet s;
     state::MemoryNodeStore nodes;
     state::Writes w;
-    for (std::uint32_t i = 0; i < kTreeKeys; ++i) w[account_like_key(2 * i)] = Bytes(16, static_cast<std::uint8_t>(i));
+    for (std::uint32_t i = 0; i < kTreeKeys; ++i)
+      w[account_like_key(2 * i)] = Bytes(16, static_cast<std::uint8_t>(i));
     const state::TreeUpdate u = state::apply_writes(nodes, std::nullopt, 0, w);
     nodes.write(u);
     s.root = u.root_hash;

@@ -50,9 +50,9 @@ std::uint64_t provable_height(ServerContext& ctx, const QueryParams& q) {
   const auto oldest = ctx.backend.state_oldest_height();
   if (!oldest) fail(404, error_code::kNotFound, "this node serves no state proofs");
   if (height < *oldest)
-    fail(410, error_code::kPruned, "the state of height " + std::to_string(height) +
-                                       " is no longer kept by this node; the oldest provable height is " +
-                                       std::to_string(*oldest));
+    fail(410, error_code::kPruned,
+         "the state of height " + std::to_string(height) +
+             " is no longer kept by this node; the oldest provable height is " + std::to_string(*oldest));
   return height;
 }
 
@@ -61,16 +61,19 @@ StateProof prove(ServerContext& ctx, ByteView key, std::uint64_t height) {
   if (proof) return std::move(*proof);
   // Pruned between the check above and the read: the window moved on meanwhile.
   const auto oldest = ctx.backend.state_oldest_height();
-  fail(410, error_code::kPruned, "the state of height " + std::to_string(height) +
-                                     " is no longer kept by this node; the oldest provable height is " +
-                                     (oldest ? std::to_string(*oldest) : std::string("unknown")));
+  fail(410, error_code::kPruned,
+       "the state of height " + std::to_string(height) +
+           " is no longer kept by this node; the oldest provable height is " +
+           (oldest ? std::to_string(*oldest) : std::string("unknown")));
 }
 
 Bytes state_key(const QueryParams& q) {
   auto it = q.find("key");
-  if (it == q.end() || it->second.empty()) fail(400, error_code::kBadRequest, "key is required (hex of the state key)");
+  if (it == q.end() || it->second.empty())
+    fail(400, error_code::kBadRequest, "key is required (hex of the state key)");
   if (it->second.size() > 2 * state::kStateKeyBytesMax)
-    fail(400, error_code::kBadRequest, "key is longer than " + std::to_string(state::kStateKeyBytesMax) + " bytes");
+    fail(400, error_code::kBadRequest,
+         "key is longer than " + std::to_string(state::kStateKeyBytesMax) + " bytes");
   auto key = from_hex(it->second);
   if (!key) fail(400, error_code::kBadRequest, "key must be hex (an even number of 0-9a-f digits)");
   return std::move(*key);
@@ -79,7 +82,8 @@ Bytes state_key(const QueryParams& q) {
 Json signed_header_at(ServerContext& ctx, std::uint64_t height) {
   auto header = ctx.backend.header_at(height);
   auto commit = header ? ctx.backend.commit_at(height) : std::nullopt;
-  if (!header || !commit) fail(404, error_code::kNotFound, "no header with its commit at height " + std::to_string(height));
+  if (!header || !commit)
+    fail(404, error_code::kNotFound, "no header with its commit at height " + std::to_string(height));
   return signed_header_json(*header, *commit, ctx.backend.validators_at(height));
 }
 
@@ -104,7 +108,8 @@ Response account_proof_route(ServerContext& ctx, const crypto::Address& address,
 Response header_route(ServerContext& ctx, std::string_view height_text) {
   return guarded([&] {
     auto height = parse_u64(height_text);
-    if (!height || *height == 0) fail(400, error_code::kBadRequest, "a header is named by its height (1 or more)");
+    if (!height || *height == 0)
+      fail(400, error_code::kBadRequest, "a header is named by its height (1 or more)");
     const std::uint64_t head = head_height(ctx);
     if (*height > head)
       fail(404, error_code::kNotFound,
@@ -116,13 +121,16 @@ Response header_route(ServerContext& ctx, std::string_view height_text) {
 Response headers_route(ServerContext& ctx, const QueryParams& q) {
   return guarded([&] {
     const auto from = optional_u64(q, "from");
-    if (!from || *from == 0) fail(400, error_code::kBadRequest, "from is required: the first height (1 or more)");
+    if (!from || *from == 0)
+      fail(400, error_code::kBadRequest, "from is required: the first height (1 or more)");
     const std::uint64_t limit = optional_u64(q, "limit").value_or(kHeadersPageMax);
     if (limit == 0 || limit > kHeadersPageMax)
-      fail(400, error_code::kBadRequest, "limit must be an integer from 1 to " + std::to_string(kHeadersPageMax));
+      fail(400, error_code::kBadRequest,
+           "limit must be an integer from 1 to " + std::to_string(kHeadersPageMax));
     const std::uint64_t head = head_height(ctx);
     Json headers = Json::array();
-    for (std::uint64_t h = *from; h <= head && h - *from < limit; ++h) headers.push_back(signed_header_at(ctx, h));
+    for (std::uint64_t h = *from; h <= head && h - *from < limit; ++h)
+      headers.push_back(signed_header_at(ctx, h));
     return json_response(200, {{"from", *from}, {"head", head}, {"headers", std::move(headers)}});
   });
 }
@@ -134,12 +142,14 @@ Response validator_changes_route(ServerContext& ctx, const QueryParams& q) {
     const std::uint64_t to = optional_u64(q, "to").value_or(head);
     if (from > to) fail(400, error_code::kBadRequest, "from must not be above to");
     if (to > head)
-      fail(404, error_code::kNotFound, "to (" + std::to_string(to) + ") is above the head (" + std::to_string(head) + ")");
+      fail(404, error_code::kNotFound,
+           "to (" + std::to_string(to) + ") is above the head (" + std::to_string(head) + ")");
     // One more than a page tells whether the page is complete.
     auto changes = ctx.backend.validator_changes(from, to, kValidatorChangesPageMax + 1);
     const bool complete = changes.size() <= kValidatorChangesPageMax;
     if (!complete) changes.resize(kValidatorChangesPageMax);
-    return json_response(200, validator_changes_json(from, to, ctx.backend.validators_at(from), changes, complete));
+    return json_response(
+        200, validator_changes_json(from, to, ctx.backend.validators_at(from), changes, complete));
   });
 }
 

@@ -8,14 +8,20 @@ std::string at(std::uint64_t height) { return "header " + std::to_string(height)
 Rejection rejection_of(consensus::CommitError e) {
   using consensus::CommitError;
   switch (e) {
-    case CommitError::kOk: return Rejection::kNone;
+    case CommitError::kOk:
+      return Rejection::kNone;
     case CommitError::kWrongHeight:
     case CommitError::kWrongBlock:
-    case CommitError::kNilBlock: return Rejection::kCommitWrongBlock;
-    case CommitError::kUnknownValidator: return Rejection::kUnknownSigner;
-    case CommitError::kDuplicateSigner: return Rejection::kDuplicateSigner;
-    case CommitError::kBadSignature: return Rejection::kForgedSignature;
-    case CommitError::kInsufficientPower: return Rejection::kInsufficientPower;
+    case CommitError::kNilBlock:
+      return Rejection::kCommitWrongBlock;
+    case CommitError::kUnknownValidator:
+      return Rejection::kUnknownSigner;
+    case CommitError::kDuplicateSigner:
+      return Rejection::kDuplicateSigner;
+    case CommitError::kBadSignature:
+      return Rejection::kForgedSignature;
+    case CommitError::kInsufficientPower:
+      return Rejection::kInsufficientPower;
   }
   return Rejection::kForgedSignature;  // unreachable; refuse rather than accept
 }
@@ -34,14 +40,13 @@ std::optional<LightClient> LightClient::from_genesis(const chain::Genesis& genes
   return client;
 }
 
-std::optional<LightClient> LightClient::from_trusted_header(const chain::BlockHeader& header,
-                                                            const crypto::Hash32& trusted_hash,
-                                                            const std::vector<chain::GenesisValidator>& validators,
-                                                            Verdict* why) {
+std::optional<LightClient> LightClient::from_trusted_header(
+    const chain::BlockHeader& header, const crypto::Hash32& trusted_hash,
+    const std::vector<chain::GenesisValidator>& validators, Verdict* why) {
   const crypto::Hash32 hash = header.hash();
   if (hash != trusted_hash) {
-    *why = reject(Rejection::kHeaderHashMismatch,
-                  at(header.height) + " hashes to " + crypto::to_hex(hash) + ", not the trusted " + crypto::to_hex(trusted_hash));
+    *why = reject(Rejection::kHeaderHashMismatch, at(header.height) + " hashes to " + crypto::to_hex(hash) +
+                                                      ", not the trusted " + crypto::to_hex(trusted_hash));
     return std::nullopt;
   }
   std::string error;
@@ -51,8 +56,9 @@ std::optional<LightClient> LightClient::from_trusted_header(const chain::BlockHe
     return std::nullopt;
   }
   if (set->hash() != header.validators_hash) {
-    *why = reject(Rejection::kBadTrustAnchor, "the trusted validator set does not hash to " + at(header.height) +
-                                                  "'s validators_hash " + crypto::to_hex(header.validators_hash));
+    *why = reject(Rejection::kBadTrustAnchor, "the trusted validator set does not hash to " +
+                                                  at(header.height) + "'s validators_hash " +
+                                                  crypto::to_hex(header.validators_hash));
     return std::nullopt;
   }
   LightClient client(header.chain_id, std::move(*set));
@@ -69,16 +75,18 @@ Verdict LightClient::check_link(const chain::BlockHeader& header) const {
                                                 "', the trusted chain is '" + chain_id_ + "'");
   }
   if (header.height != height_ + 1) {
-    return reject(Rejection::kWrongHeight,
-                  "expected header " + std::to_string(height_ + 1) + ", got " + std::to_string(header.height));
+    return reject(Rejection::kWrongHeight, "expected header " + std::to_string(height_ + 1) + ", got " +
+                                               std::to_string(header.height));
   }
   if (header.prev_hash != hash_) {
-    return reject(Rejection::kNotOnChain, at(header.height) + " names parent " + crypto::to_hex(header.prev_hash) +
-                                              ", the verified parent is " + crypto::to_hex(hash_));
+    return reject(Rejection::kNotOnChain, at(header.height) + " names parent " +
+                                              crypto::to_hex(header.prev_hash) + ", the verified parent is " +
+                                              crypto::to_hex(hash_));
   }
   if (header.time_ms <= time_ms_) {
-    return reject(Rejection::kTimeNotIncreasing, at(header.height) + " has time " + std::to_string(header.time_ms) +
-                                                     " ms, its parent " + std::to_string(time_ms_) + " ms");
+    return reject(Rejection::kTimeNotIncreasing, at(header.height) + " has time " +
+                                                     std::to_string(header.time_ms) + " ms, its parent " +
+                                                     std::to_string(time_ms_) + " ms");
   }
   return accept();
 }
@@ -103,9 +111,9 @@ Verdict LightClient::verify_next(const chain::BlockHeader& header, const chain::
     // Height 1 is signed by the genesis set; any later hand-over is proven in the state of
     // the header before it, which must be verified already.
     if (change == nullptr || !head_) {
-      return reject(Rejection::kUnexpectedValidators, at(header.height) + " names validators_hash " +
-                                                          crypto::to_hex(header.validators_hash) + ", the trusted set is " +
-                                                          crypto::to_hex(set_.hash()));
+      return reject(Rejection::kUnexpectedValidators,
+                    at(header.height) + " names validators_hash " + crypto::to_hex(header.validators_hash) +
+                        ", the trusted set is " + crypto::to_hex(set_.hash()));
     }
     if (change->height != header.height) {
       return reject(Rejection::kBadValidatorChange, "the change record is for height " +
@@ -134,13 +142,16 @@ Verdict LightClient::verify_state(std::uint64_t height, ByteView key, std::optio
   }
   const state::ProofFailure f = state::verify_proof(head_->state_root, key, value, proof);
   switch (f) {
-    case state::ProofFailure::kNone: return accept();
+    case state::ProofFailure::kNone:
+      return accept();
     case state::ProofFailure::kProvesAbsence:
     case state::ProofFailure::kProvesPresence:
       return reject(Rejection::kProofClaimMismatch, state::describe(f));
-    case state::ProofFailure::kMalformed: return reject(Rejection::kProofMalformed, state::describe(f));
+    case state::ProofFailure::kMalformed:
+      return reject(Rejection::kProofMalformed, state::describe(f));
     case state::ProofFailure::kRootMismatch:
-    case state::ProofFailure::kLeafOffPath: break;
+    case state::ProofFailure::kLeafOffPath:
+      break;
   }
   std::string detail = "the state root of " + at(height) + " is " + crypto::to_hex(head_->state_root);
   if (f == state::ProofFailure::kLeafOffPath) detail = std::string(state::describe(f)) + "; " + detail;

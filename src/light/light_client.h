@@ -31,10 +31,9 @@ class LightClient {
   static std::optional<LightClient> from_genesis(const chain::Genesis& genesis, Verdict* why);
   // Trusts a header known out of band by its hash, and the set that signed it: `header`
   // must hash to `trusted_hash`, and `validators` must hash to its validators_hash.
-  static std::optional<LightClient> from_trusted_header(const chain::BlockHeader& header,
-                                                        const crypto::Hash32& trusted_hash,
-                                                        const std::vector<chain::GenesisValidator>& validators,
-                                                        Verdict* why);
+  static std::optional<LightClient> from_trusted_header(
+      const chain::BlockHeader& header, const crypto::Hash32& trusted_hash,
+      const std::vector<chain::GenesisValidator>& validators, Verdict* why);
 
   // Verifies the header after the verified head and makes it the head. `change` is needed
   // (and only looked at) when the header's validators_hash differs from the trusted set's.
@@ -50,13 +49,14 @@ class LightClient {
                        ByteView encoded_proof) const;
 
   const std::string& chain_id() const { return chain_id_; }
-  std::uint64_t height() const { return height_; }            // 0 = only the genesis is trusted
-  const crypto::Hash32& head_hash() const { return hash_; }   // zero at height 0
+  std::uint64_t height() const { return height_; }                         // 0 = only the genesis is trusted
+  const crypto::Hash32& head_hash() const { return hash_; }                // zero at height 0
   const std::optional<chain::BlockHeader>& head() const { return head_; }  // nullopt at height 0
   const consensus::ValidatorSet& validators() const { return set_; }
 
  private:
-  LightClient(std::string chain_id, consensus::ValidatorSet set) : chain_id_(std::move(chain_id)), set_(std::move(set)) {}
+  LightClient(std::string chain_id, consensus::ValidatorSet set)
+      : chain_id_(std::move(chain_id)), set_(std::move(set)) {}
 
   Verdict check_link(const chain::BlockHeader& header) const;
   Verdict check_commit(const consensus::ValidatorSet& set, const chain::BlockHeader& header,

@@ -24,13 +24,13 @@ enum class Rejection : std::uint8_t {
   kCommitWrongBlock = 9,      // the commit is for another height or block
   kUnknownSigner = 10,        // a commit signature by a key outside the trusted set
   kDuplicateSigner = 11,
-  kForgedSignature = 12,      // a commit signature that does not verify
-  kInsufficientPower = 13,    // the signers hold no more than 2/3 of the voting power
-  kHeightNotVerified = 14,    // a proof at a height whose header was not verified
-  kProofMalformed = 15,       // the proof does not decode
-  kProofRootMismatch = 16,    // the proof does not lead to the verified header's state root
-  kProofClaimMismatch = 17,   // the proof shows absence for a value, or presence for none
-  kBadTrustAnchor = 18,       // the trusted genesis or header/set given to start from is unusable
+  kForgedSignature = 12,     // a commit signature that does not verify
+  kInsufficientPower = 13,   // the signers hold no more than 2/3 of the voting power
+  kHeightNotVerified = 14,   // a proof at a height whose header was not verified
+  kProofMalformed = 15,      // the proof does not decode
+  kProofRootMismatch = 16,   // the proof does not lead to the verified header's state root
+  kProofClaimMismatch = 17,  // the proof shows absence for a value, or presence for none
+  kBadTrustAnchor = 18,      // the trusted genesis or header/set given to start from is unusable
 };
 
 // "forged_signature", ...: stable, for scripts.

@@ -30,7 +30,8 @@ std::uint64_t u64_field(const Json& j, const char* name) {
   const Json& v = field(j, name);
   // Parsed text gives unsigned numbers; a JSON value built in code may hold a signed one.
   if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+    return static_cast<std::uint64_t>(v.get<std::int64_t>());
   malformed(std::string("'") + name + "' is not an unsigned integer");
 }
 
@@ -38,7 +39,8 @@ Bytes hex_field(const Json& j, const char* name, std::size_t bytes_max) {
   const Json& v = field(j, name);
   if (!v.is_string()) malformed(std::string("'") + name + "' is not a string");
   const std::string& s = v.get_ref<const std::string&>();
-  if (s.size() > 2 * bytes_max) malformed(std::string("'") + name + "' is longer than " + std::to_string(bytes_max) + " bytes");
+  if (s.size() > 2 * bytes_max)
+    malformed(std::string("'") + name + "' is longer than " + std::to_string(bytes_max) + " bytes");
   auto b = from_hex(s);
   if (!b) malformed(std::string("'") + name + "' is not hex");
   return std::move(*b);
@@ -56,7 +58,8 @@ std::array<std::uint8_t, N> fixed_hex_field(const Json& j, const char* name) {
 const Json& array_field(const Json& j, const char* name, std::size_t max) {
   const Json& v = field(j, name);
   if (!v.is_array()) malformed(std::string("'") + name + "' is not a list");
-  if (v.size() > max) malformed(std::string("'") + name + "' has more than " + std::to_string(max) + " entries");
+  if (v.size() > max)
+    malformed(std::string("'") + name + "' has more than " + std::to_string(max) + " entries");
   return v;
 }
 

@@ -30,7 +30,8 @@ struct SignedHeader {
 // One entry of GET /v1/headers or the body of GET /v1/headers/{height}.
 std::optional<SignedHeader> decode_signed_header(const nlohmann::json& j, Verdict* why);
 // GET /v1/headers?from=&limit=: {"headers":[...]}, at most `max` entries.
-std::optional<std::vector<SignedHeader>> decode_headers_page(const nlohmann::json& j, std::size_t max, Verdict* why);
+std::optional<std::vector<SignedHeader>> decode_headers_page(const nlohmann::json& j, std::size_t max,
+                                                             Verdict* why);
 
 struct ProvenValue {
   std::uint64_t height = 0;
@@ -42,10 +43,12 @@ std::optional<ProvenValue> decode_state_proof(const nlohmann::json& j, Verdict* 
 
 // GET /v1/validators/changes: the "validators" object's list (the set at `from`), for a
 // client starting from a trusted header; LightClient::from_trusted_header checks its hash.
-std::optional<std::vector<chain::GenesisValidator>> decode_validator_set(const nlohmann::json& j, Verdict* why);
+std::optional<std::vector<chain::GenesisValidator>> decode_validator_set(const nlohmann::json& j,
+                                                                         Verdict* why);
 
 // GET /v1/validators/changes: the "changes" list, at most kChangesPageMax entries, heights
 // strictly increasing.
-std::optional<std::vector<ValidatorSetChange>> decode_validator_changes(const nlohmann::json& j, Verdict* why);
+std::optional<std::vector<ValidatorSetChange>> decode_validator_changes(const nlohmann::json& j,
+                                                                        Verdict* why);
 
 }  // namespace telco::light

@@ -73,7 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (auto changes = light::decode_validator_changes(j, &why)) {
     FUZZ_CHECK(changes->size() <= light::kChangesPageMax);
-    for (std::size_t i = 1; i < changes->size(); ++i) FUZZ_CHECK((*changes)[i - 1].height < (*changes)[i].height);
+    for (std::size_t i = 1; i < changes->size(); ++i)
+      FUZZ_CHECK((*changes)[i - 1].height < (*changes)[i].height);
   } else {
     check_verdict(why);
   }

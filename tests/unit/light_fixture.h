@@ -38,8 +38,8 @@ inline chain::Commit sign_commit(const std::vector<std::size_t>& signers, std::u
   for (std::size_t i : signers) {
     const std::uint64_t t = kGenesisMs + height * 1000 + 7;
     c.signatures.push_back({validator_key(i).public_key(), t,
-                            validator_key(i).sign(chain::vote_signing_bytes(chain_id, chain::kVotePrecommit, height, 0,
-                                                                            block_hash, t))});
+                            validator_key(i).sign(chain::vote_signing_bytes(chain_id, chain::kVotePrecommit,
+                                                                            height, 0, block_hash, t))});
   }
   return c;
 }
@@ -47,7 +47,7 @@ inline chain::Commit sign_commit(const std::vector<std::size_t>& signers, std::u
 struct TestChain {
   chain::Genesis genesis;
   state::MemoryNodeStore nodes;
-  std::vector<SignedHeader> blocks;  // blocks[i] is height i + 1
+  std::vector<SignedHeader> blocks;                              // blocks[i] is height i + 1
   std::map<std::uint64_t, std::vector<std::size_t>> signers_at;  // who signs each height
   std::optional<ValidatorSetChange> change;
 
@@ -102,7 +102,9 @@ struct TestChain {
   }
 
   const SignedHeader& at(std::uint64_t height) const { return blocks.at(height - 1); }
-  state::ValueProof prove(std::uint64_t height, ByteView key) const { return *state::get_with_proof(nodes, height, key); }
+  state::ValueProof prove(std::uint64_t height, ByteView key) const {
+    return *state::get_with_proof(nodes, height, key);
+  }
 };
 
 }  // namespace telco::light::testing

@@ -119,7 +119,8 @@ TEST(Light, RefusesTamperedHeaders) {
   EXPECT_EQ(tampered([](auto& h) { h.prev_hash[5] ^= 1; }), Rejection::kNotOnChain);
   EXPECT_EQ(tampered([](auto& h) { h.chain_id = "telco-other"; }), Rejection::kWrongChainId);
   EXPECT_EQ(tampered([](auto& h) { h.height = 4; }), Rejection::kWrongHeight);
-  EXPECT_EQ(tampered([&](auto& h) { h.time_ms = chain.at(2).header.time_ms; }), Rejection::kTimeNotIncreasing);
+  EXPECT_EQ(tampered([&](auto& h) { h.time_ms = chain.at(2).header.time_ms; }),
+            Rejection::kTimeNotIncreasing);
   EXPECT_EQ(tampered([](auto& h) { h.validators_hash[0] ^= 1; }), Rejection::kUnexpectedValidators);
   EXPECT_EQ(next_verdict(client, chain.at(4).header, chain.at(4).commit), Rejection::kWrongHeight);
   EXPECT_EQ(next_verdict(client, chain.at(3).header, chain.at(4).commit), Rejection::kCommitWrongBlock);
@@ -132,7 +133,8 @@ TEST(Light, RefusesCommitsWithTooLittlePower) {
   follow(client, chain, 1);
   const chain::BlockHeader& h = chain.at(2).header;
   // 2 of 4 equal votes is 1/2; 3 of 4 is more than 2/3.
-  EXPECT_EQ(next_verdict(client, h, testing::sign_commit({0, 1}, 2, h.hash())), Rejection::kInsufficientPower);
+  EXPECT_EQ(next_verdict(client, h, testing::sign_commit({0, 1}, 2, h.hash())),
+            Rejection::kInsufficientPower);
   EXPECT_EQ(next_verdict(client, h, testing::sign_commit({}, 2, h.hash())), Rejection::kInsufficientPower);
   EXPECT_TRUE(client.verify_next(h, testing::sign_commit({0, 2, 3}, 2, h.hash())).ok());
 }
@@ -143,7 +145,8 @@ TEST(Light, RefusesExactlyTwoThirds) {
   chain::BlockHeader h = chain.at(1).header;
   h.validators_hash = chain::validators_hash(chain.genesis.validators);
   LightClient client = from_genesis(chain);
-  EXPECT_EQ(next_verdict(client, h, testing::sign_commit({0, 1}, 1, h.hash())), Rejection::kInsufficientPower);
+  EXPECT_EQ(next_verdict(client, h, testing::sign_commit({0, 1}, 1, h.hash())),
+            Rejection::kInsufficientPower);
   EXPECT_TRUE(client.verify_next(h, testing::sign_commit({0, 1, 2}, 1, h.hash())).ok());
 }
 
@@ -174,7 +177,8 @@ TEST(Light, EveryFlippedByteOfAProofIsRefused) {
   follow(client, chain, 6);
   for (const std::uint32_t n : {3u, 77u}) {  // present, absent
     const auto proven = chain.prove(6, user_key(n));
-    const std::optional<ByteView> value = proven.value ? std::optional<ByteView>(*proven.value) : std::nullopt;
+    const std::optional<ByteView> value =
+        proven.value ? std::optional<ByteView>(*proven.value) : std::nullopt;
     const Bytes encoded = proven.proof.encode();
     ASSERT_TRUE(client.verify_state(6, user_key(n), value, ByteView(encoded)).ok());
     for (std::size_t i = 0; i < encoded.size(); ++i) {
@@ -194,15 +198,18 @@ TEST(Light, RefusesProofsOfOtherValuesKeysAndHeights) {
   follow(client, chain, 6);
   const auto proven = chain.prove(6, user_key(3));
   const Bytes other{9};
-  EXPECT_EQ(client.verify_state(6, user_key(3), ByteView(other), proven.proof).reason, Rejection::kProofRootMismatch);
+  EXPECT_EQ(client.verify_state(6, user_key(3), ByteView(other), proven.proof).reason,
+            Rejection::kProofRootMismatch);
   EXPECT_EQ(client.verify_state(6, user_key(4), ByteView(*proven.value), proven.proof).reason,
             Rejection::kProofRootMismatch);
-  EXPECT_EQ(client.verify_state(6, user_key(3), std::nullopt, proven.proof).reason, Rejection::kProofClaimMismatch);
+  EXPECT_EQ(client.verify_state(6, user_key(3), std::nullopt, proven.proof).reason,
+            Rejection::kProofClaimMismatch);
   EXPECT_EQ(client.verify_state(5, user_key(3), ByteView(*proven.value), proven.proof).reason,
             Rejection::kHeightNotVerified);
   // A proof true at an older height is not true of the verified head.
   const auto old = chain.prove(2, user_key(3));
-  EXPECT_EQ(client.verify_state(6, user_key(3), std::nullopt, old.proof).reason, Rejection::kProofRootMismatch);
+  EXPECT_EQ(client.verify_state(6, user_key(3), std::nullopt, old.proof).reason,
+            Rejection::kProofRootMismatch);
   EXPECT_EQ(client.verify_state(6, user_key(3), ByteView(*proven.value), ByteView(Bytes{7, 7})).reason,
             Rejection::kProofMalformed);
 }
@@ -259,7 +266,8 @@ TEST(LightWire, DecodesHeadersAndRefusesTamperedBytes) {
 TEST(LightWire, DecodesProofsAndChanges) {
   const TestChain chain(8, 6);
   const auto proven = chain.prove(8, user_key(4));
-  nlohmann::json body = {{"height", 8}, {"value", to_hex(*proven.value)}, {"proof", to_hex(proven.proof.encode())}};
+  nlohmann::json body = {
+      {"height", 8}, {"value", to_hex(*proven.value)}, {"proof", to_hex(proven.proof.encode())}};
   Verdict why;
   auto p = decode_state_proof(body, &why);
   ASSERT_TRUE(p) << why.message();
@@ -276,7 +284,8 @@ TEST(LightWire, DecodesProofsAndChanges) {
   nlohmann::json updates = nlohmann::json::array();
   for (const auto& u : chain.change->updates)
     updates.push_back({{"public_key", to_hex(u.key)}, {"power", u.power}, {"name", u.name}});
-  nlohmann::json changes = {{"changes", {{{"height", 6}, {"updates", updates}, {"proof", to_hex(chain.change->proof.encode())}}}}};
+  nlohmann::json changes = {
+      {"changes", {{{"height", 6}, {"updates", updates}, {"proof", to_hex(chain.change->proof.encode())}}}}};
   auto c = decode_validator_changes(changes, &why);
   ASSERT_TRUE(c) << why.message();
   ASSERT_EQ(c->size(), 1u);

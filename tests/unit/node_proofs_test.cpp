@@ -39,7 +39,8 @@ struct Fixture {
 TEST(NodeProofs, LightClientVerifiesAnAccountThroughTheApi) {
   Fixture f;
   for (std::uint64_t n = 0; n < 3; ++n) {
-    ASSERT_EQ(f.node->submit({test::transfer(1, test::addr(7), 1'000 + n, n)})[0].code, chain::ResultCode::kOk);
+    ASSERT_EQ(f.node->submit({test::transfer(1, test::addr(7), 1'000 + n, n)})[0].code,
+              chain::ResultCode::kOk);
     ASSERT_TRUE(f.node->produce_block(false));
   }
   ASSERT_TRUE(f.node->produce_block(true));  // an empty block on top
@@ -79,7 +80,8 @@ TEST(NodeProofs, LightClientVerifiesAnAccountThroughTheApi) {
   ASSERT_EQ(astatus, 200);
   EXPECT_TRUE(absent["value"].is_null() && absent["account"].is_null());
   proven = light::decode_state_proof(absent, &why);
-  EXPECT_TRUE(client->verify_state(4, modules::bank::account_key(test::addr(9)), std::nullopt, proven->proof).ok());
+  EXPECT_TRUE(
+      client->verify_state(4, modules::bank::account_key(test::addr(9)), std::nullopt, proven->proof).ok());
 }
 
 TEST(NodeProofs, HeadersAndChangesShapes) {
@@ -127,14 +129,16 @@ TEST(NodeProofs, ErrorsSayWhy) {
 TEST(NodeProofs, PrunedHeightsAnswer410) {
   Fixture f;
   // Past the store's window (storage::kStateVersionsKeptDefault) old versions go.
-  for (std::uint64_t i = 0; i < storage::kStateVersionsKeptDefault + 20; ++i) ASSERT_TRUE(f.node->produce_block(true));
+  for (std::uint64_t i = 0; i < storage::kStateVersionsKeptDefault + 20; ++i)
+    ASSERT_TRUE(f.node->produce_block(true));
   const auto oldest = f.node->state_oldest_height();
   ASSERT_TRUE(oldest);
   ASSERT_GT(*oldest, 0u);
   auto [status, body] = f.get("/v1/state/proof?key=01&height=" + std::to_string(*oldest - 1));
   EXPECT_EQ(status, 410) << body;
   EXPECT_EQ(body["error"]["code"], "pruned");
-  EXPECT_NE(body["error"]["message"].get<std::string>().find("oldest provable height is " + std::to_string(*oldest)),
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("oldest provable height is " +
+                                                             std::to_string(*oldest)),
             std::string::npos)
       << body;
   EXPECT_EQ(f.get("/v1/state/proof?key=01&height=" + std::to_string(*oldest)).first, 200);

@@ -59,7 +59,8 @@ Json account_proof_json(const crypto::Address& address, ByteView key, const Stat
   return j;
 }
 
-Json validator_changes_json(std::uint64_t from, std::uint64_t to, const std::vector<chain::GenesisValidator>& set_at_from,
+Json validator_changes_json(std::uint64_t from, std::uint64_t to,
+                            const std::vector<chain::GenesisValidator>& set_at_from,
                             const std::vector<ValidatorChange>& changes, bool complete) {
   Json list = Json::array();
   for (const ValidatorChange& c : changes) {

@@ -18,7 +18,8 @@ nlohmann::json signed_header_json(const chain::BlockHeader& header, const chain:
 // GET /v1/state/proof: {"key","height","state_root","value" (hex or null),"proof"}.
 nlohmann::json state_proof_json(ByteView key, const StateProof& proof);
 // GET /v1/accounts/{address}/proof: state_proof_json plus "address" and "account"
-// ({"balance" (string uTEL),"balance_tel","nonce"} decoded from the value, null when absent) — unverified convenience.
+// ({"balance" (string uTEL),"balance_tel","nonce"} decoded from the value, null when absent) — unverified
+// convenience.
 nlohmann::json account_proof_json(const crypto::Address& address, ByteView key, const StateProof& proof);
 // GET /v1/validators/changes.
 nlohmann::json validator_changes_json(std::uint64_t from, std::uint64_t to,
