@@ -145,5 +145,44 @@ TEST(NodeProofs, PrunedHeightsAnswer410) {
   EXPECT_EQ(f.get("/v1/headers/1").first, 200) << "headers are kept forever";
 }
 
+// A backend that keeps no state tree (the defaults of api::Backend): proofs are 404 with a
+// sentence, validator changes are the genesis set and none.
+class NoProofsBackend final : public api::Backend {
+ public:
+  const chain::Genesis& genesis() const override { return genesis_; }
+  crypto::Hash32 genesis_hash() const override { return genesis_.hash(); }
+  api::ChainHead head() const override { return {3, {}, 0, {}}; }
+  api::MempoolStats mempool_stats() const override { return {}; }
+  std::vector<api::SubmitResult> submit(std::vector<chain::Transaction>) override { return {}; }
+  api::TxStatus tx_status(const crypto::Hash32&) const override { return {}; }
+  std::optional<api::BlockData> block_at(std::uint64_t) const override { return std::nullopt; }
+  std::optional<std::uint64_t> height_of(const crypto::Hash32&) const override { return std::nullopt; }
+  api::AccountInfo account(const crypto::Address&) const override { return {}; }
+  std::vector<std::pair<api::TxLocation, crypto::Hash32>> account_txs(const crypto::Address&, std::size_t,
+                                                                      std::optional<std::uint64_t>) const override {
+    return {};
+  }
+  std::uint64_t subscribe(std::function<void(const api::BlockEvent&)>) override { return 1; }
+  void unsubscribe(std::uint64_t) override {}
+
+ private:
+  chain::Genesis genesis_ = test::make_genesis();
+};
+
+TEST(NodeProofs, ABackendWithoutProofsSaysSo) {
+  NoProofsBackend backend;
+  api::ServerContext ctx(api::HttpServerConfig{}, backend);
+  const api::Response r = api::handle_request(ctx, "GET", "/v1/state/proof?key=01");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("serves no state proofs"), std::string::npos) << r.body;
+  EXPECT_EQ(api::handle_request(ctx, "GET", "/v1/headers/2").status, 404);
+  const api::Response changes = api::handle_request(ctx, "GET", "/v1/validators/changes");
+  ASSERT_EQ(changes.status, 200);
+  const Json j = Json::parse(changes.body);
+  EXPECT_EQ(j["to"], 3);
+  EXPECT_TRUE(j["changes"].empty());
+  EXPECT_EQ(j["validators"]["validators"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace telco
