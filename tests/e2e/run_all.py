@@ -21,6 +21,7 @@ TESTS = [
     test_crash.test_clean_restart_keeps_chain,
     test_crash.test_kill9_mid_load_loses_nothing,
     test_light.test_verify_account_and_refuse_tampering,
+    test_light.test_verify_long_chain_shows_progress,
 ]
 
 
