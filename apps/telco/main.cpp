@@ -56,6 +56,7 @@ int run(int argc, char** argv) {
   add_key_commands(app, ctx);
   add_query_commands(app, ctx);
   add_send_command(app, ctx);
+  add_verify_commands(app, ctx);
 
   if (argc <= 1) {
     std::cout << app.help();

@@ -70,6 +70,34 @@ struct MempoolStats {
   std::uint64_t bytes_max = 0;
 };
 
+// A value (or its absence) in the state tree at one height, with its proof against the
+// tree's root at that height (state/proof.h encoding). The root is what the header of that
+// height carries as state_root; a light client checks the proof against the header it
+// verified, never against this field.
+struct StateProof {
+  std::uint64_t height = 0;
+  crypto::Hash32 state_root{};
+  std::optional<Bytes> value;  // nullopt: the key is absent at that height
+  Bytes proof;
+};
+
+// One validator-set change as light clients consume it (light/validator_change.h): the
+// updates (power 0 removes; an unknown key joins at the end) applied to the set of
+// height - 1 give the set that signs `height`; `proof` is the encoded proof of
+// state::kNextValidatorsKey at version height - 1, taken when the change was committed, so
+// pruning old state never makes a hand-over unprovable.
+struct ValidatorUpdateInfo {
+  crypto::PublicKey key{};
+  std::uint64_t power = 0;
+  std::string name;
+};
+struct ValidatorChange {
+  std::uint64_t height = 0;
+  std::vector<ValidatorUpdateInfo> updates;
+  std::vector<chain::GenesisValidator> validators;  // the set that signs `height`
+  Bytes proof;
+};
+
 // Sent to subscribers once per committed block, after it is durable.
 struct BlockEvent {
   std::shared_ptr<const BlockData> data;
@@ -117,6 +145,35 @@ class Backend {
     auto data = block_at(height);
     if (!data) return std::nullopt;
     return std::move(data->commit);
+  }
+
+  // --- Proofs and light clients (GET /v1/state/proof, /v1/headers, /v1/validators/changes).
+  // The defaults describe a backend that keeps no state tree: it serves no proofs (404).
+
+  // The oldest height whose state is still provable (older versions are pruned); nullopt
+  // when this backend serves no proofs at all.
+  virtual std::optional<std::uint64_t> state_oldest_height() const { return std::nullopt; }
+  // `key`'s value with its proof at `height` (<= head); nullopt when that height is not
+  // provable (pruned meanwhile, or no proofs served).
+  virtual std::optional<StateProof> state_proof(ByteView key, std::uint64_t height) const {
+    (void)key;
+    (void)height;
+    return std::nullopt;
+  }
+  // The set that signs `height`. The default: the genesis set, which signs every height
+  // until validator updates exist.
+  virtual std::vector<chain::GenesisValidator> validators_at(std::uint64_t height) const {
+    (void)height;
+    return genesis().validators;
+  }
+  // Changes that take effect at heights in (from, to], ascending, at most `limit`. The
+  // default: none (the set is fixed at genesis).
+  virtual std::vector<ValidatorChange> validator_changes(std::uint64_t from, std::uint64_t to,
+                                                         std::size_t limit) const {
+    (void)from;
+    (void)to;
+    (void)limit;
+    return {};
   }
 };
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/json/views.h"
+#include "api/proof_routes.h"
 #include "api/search.h"
 #include "api/static_files.h"
 #include "chain/genesis.h"
@@ -248,12 +249,16 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
   }
   if (n == 1 && s[0] == "events") return method_not_allowed("GET");
   const bool known = (n == 1 && (s[0] == "status" || s[0] == "genesis" || s[0] == "validators" ||
-                                 s[0] == "blocks" || s[0] == "search")) ||
-                     (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts")) ||
-                     (n == 3 && s[0] == "accounts" && s[2] == "txs");
+                                 s[0] == "blocks" || s[0] == "search" || s[0] == "headers")) ||
+                     (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts" || s[0] == "headers")) ||
+                     (n == 2 && ((s[0] == "state" && s[1] == "proof") || (s[0] == "validators" && s[1] == "changes"))) ||
+                     (n == 3 && s[0] == "accounts" && (s[2] == "txs" || s[2] == "proof"));
   if (!known) return not_found();
   if (!is_get) return method_not_allowed("GET, HEAD");
   Backend& b = ctx.backend;
+  if (n == 2 && s[0] == "state") return state_proof_route(ctx, parse_query(query));
+  if (n == 2 && s[0] == "validators") return validator_changes_route(ctx, parse_query(query));
+  if (s[0] == "headers") return n == 1 ? headers_route(ctx, parse_query(query)) : header_route(ctx, s[1]);
   if (s[0] == "status") {
     return json_response(200, status_json(b.genesis(), b.genesis_hash(), b.head(), b.mempool_stats(),
                                           ctx.config.node_version));
@@ -269,6 +274,7 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
   if (s[0] == "blocks")
     return n == 1 ? list_blocks(ctx, parse_query(query)) : get_block(ctx, s[1], parse_query(query));
   const crypto::Address address = parse_address(s[1]);
+  if (n == 3 && s[2] == "proof") return account_proof_route(ctx, address, parse_query(query));
   if (n == 3) return account_txs(ctx, address, parse_query(query));
   return json_response(200, account_json(address, b.account(address)));
 }

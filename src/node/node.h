@@ -75,6 +75,12 @@ class Node final : public api::Backend {
       const crypto::Address& address, std::size_t limit, std::optional<std::uint64_t> before_height) const override;
   std::uint64_t subscribe(std::function<void(const api::BlockEvent&)> on_block) override;
   void unsubscribe(std::uint64_t id) override;
+  // Proofs and light clients (node_proofs.cpp).
+  std::optional<std::uint64_t> state_oldest_height() const override;
+  std::optional<api::StateProof> state_proof(ByteView key, std::uint64_t height) const override;
+  std::vector<chain::GenesisValidator> validators_at(std::uint64_t height) const override;
+  std::vector<api::ValidatorChange> validator_changes(std::uint64_t from, std::uint64_t to,
+                                                      std::size_t limit) const override;
 
  private:
   friend class ConsensusService;

@@ -11,6 +11,7 @@ import test_api
 import test_cli
 import test_consensus
 import test_crash
+import test_light
 
 
 TESTS = [
@@ -24,6 +25,8 @@ TESTS = [
     test_consensus.test_stopped_validator_catches_up_by_block_sync,
     test_consensus.test_truncated_wal_tail_recovers,
     test_consensus.test_delayed_lossy_links_and_a_healed_partition,
+    test_light.test_verify_account_and_refuse_tampering,
+    test_light.test_verify_long_chain_shows_progress,
 ]
 
 

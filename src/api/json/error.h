@@ -19,6 +19,7 @@ inline constexpr std::string_view kLengthRequired = "length_required";
 inline constexpr std::string_view kBodyTooLarge = "body_too_large";
 inline constexpr std::string_view kUnsupportedMediaType = "unsupported_media_type";
 inline constexpr std::string_view kUnavailable = "unavailable";
+inline constexpr std::string_view kPruned = "pruned";  // 410: the state of that height is no longer kept
 inline constexpr std::string_view kInternal = "internal_error";
 }  // namespace error_code
 

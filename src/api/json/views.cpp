@@ -21,6 +21,8 @@ chain::Receipt receipt_at(const BlockData& block, std::size_t i) {
   return chain::Receipt{chain::ResultCode::kInternal, 0};
 }
 
+}  // namespace
+
 Json commit_json(const chain::Commit& commit, const std::vector<chain::GenesisValidator>& validators) {
   Json sigs = Json::array();
   for (const chain::CommitSig& s : commit.signatures) {
@@ -44,8 +46,6 @@ Json commit_json(const chain::Commit& commit, const std::vector<chain::GenesisVa
           {"block_hash", hex(commit.block_hash)},
           {"signatures", std::move(sigs)}};
 }
-
-}  // namespace
 
 Json status_json(const chain::Genesis& genesis, const crypto::Hash32& genesis_hash, const ChainHead& head,
                  const MempoolStats& mempool, std::string_view node_version) {
@@ -91,6 +91,7 @@ Json header_json(const chain::BlockHeader& h) {
           {"height", h.height},
           {"time_ms", h.time_ms},
           {"prev_hash", hex(h.prev_hash)},
+          {"last_commit_hash", hex(h.last_commit_hash)},
           {"tx_root", hex(h.tx_root)},
           {"tx_count", h.tx_count},
           {"receipts_root", hex(h.receipts_root)},

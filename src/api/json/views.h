@@ -21,6 +21,8 @@ nlohmann::json validators_json(const chain::Genesis& genesis);
 // signatures are annotated with the validator's name, address and power from `validators`.
 nlohmann::json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators);
 nlohmann::json header_json(const chain::BlockHeader& header);
+// {"height","round","block_hash","signatures":[{"validator","address","name","power","time_ms","signature"}]}
+nlohmann::json commit_json(const chain::Commit& commit, const std::vector<chain::GenesisValidator>& validators);
 // One entry of GET /v1/blocks: {"height","hash","time_ms","tx_count","proposer"}, and with a
 // commit also "commit": commit_summary_json(...).
 nlohmann::json block_summary_json(const chain::BlockHeader& header);

@@ -40,6 +40,17 @@ Bytes account_key(const crypto::Address& address) {
   return k;
 }
 
+Bytes encode_account(const Account& account) { return encode_pair(account.balance, account.nonce); }
+
+std::optional<Account> decode_account(ByteView value) {
+  codec::Reader r(value);
+  Account a;
+  a.balance = r.u64();
+  a.nonce = r.u64();
+  if (!r.finish()) return std::nullopt;
+  return a;
+}
+
 Account load_account(const state::StateView& state, const crypto::Address& address) {
   auto v = state.get(account_key(address));
   if (!v) return {};

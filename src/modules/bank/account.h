@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "crypto/address.h"
 #include "state/write_set.h"
@@ -16,6 +17,10 @@ struct Account {
 };
 
 Bytes account_key(const crypto::Address& address);
+// The stored value's encoding (u64 balance, u64 nonce) and its strict inverse, for those
+// that read a value from outside (a proof response): nullopt unless exactly 16 bytes.
+Bytes encode_account(const Account& account);
+std::optional<Account> decode_account(ByteView value);
 // An address never seen reads as a zero account. A stored value that does not decode is a
 // broken invariant (we wrote it) and throws std::logic_error.
 Account load_account(const state::StateView& state, const crypto::Address& address);
