@@ -84,6 +84,11 @@ def test_stopped_validator_catches_up_by_block_sync(bins, workdir):
         check("block sync" in late.log(), "the late validator must report block sync progress")
         code, acct = late.get(f"/v1/accounts/{bob}")
         check(code == 200 and acct["balance"] == "2000000", f"synced state is wrong: {acct}")
+        # A light client trusting only the genesis file verifies Bob's balance from the node
+        # that caught up: every header through commits of more than 2/3 of the 4 validators.
+        genesis = os.path.join(late.home, "genesis.json")
+        verified = Cli(bins, workdir, late).json("verify", "account", bob, "--genesis", genesis)
+        check(verified["verified"] is True and verified["balance"] == "2000000", f"telco verify: {verified}")
         head = _settle(net)
         net.check_agreement(head)
     finally:
