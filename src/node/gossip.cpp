@@ -106,6 +106,22 @@ Bytes encode(const BlocksUnavailable& m) {
   return w.take();
 }
 
+Bytes encode(const Message& m) {
+  return std::visit(
+      [](const auto& v) -> Bytes {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, Txs>) {
+          std::vector<Bytes> encoded;
+          encoded.reserve(v.txs.size());
+          for (const auto& tx : v.txs) encoded.push_back(tx.encode());
+          return encode_txs(encoded);
+        } else {
+          return encode(v);
+        }
+      },
+      m);
+}
+
 std::optional<Message> decode(ByteView bytes, codec::DecodeError* error) {
   codec::DecodeError ignored = codec::DecodeError::kNone;
   if (!error) error = &ignored;

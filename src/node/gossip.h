@@ -69,6 +69,8 @@ Bytes encode_txs(const std::vector<Bytes>& encoded_txs);  // each a canonical tr
 Bytes encode(const BlocksRequest& m);
 Bytes encode(const BlockResponse& m);
 Bytes encode(const BlocksUnavailable& m);
+// Any decoded message back to its bytes (a Txs batch re-encodes each transaction).
+Bytes encode(const Message& m);
 
 // nullopt: malformed (*error says how when given).
 std::optional<Message> decode(ByteView bytes, codec::DecodeError* error = nullptr);
