@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-
 #include "chain/merkle.h"
 #include "node/node.h"
 
@@ -57,7 +55,7 @@ std::optional<ChainApplication::Executed> ChainApplication::execute(const chain:
   for (std::size_t i = 0; i < n; ++i) {
     const Bytes encoded = block.txs[i].encode();
     sizes[i] = encoded.size();
-    executed.tx_hashes[i] = block.txs[i].hash();
+    executed.tx_hashes[i] = crypto::blake2b_256(encoded);  // = tx.hash(), without encoding twice
     verdicts[i] = node_.executor_.check_stateless(block.txs[i], sizes[i]);
     if (verdicts[i] == chain::ResultCode::kOk && !node_.mempool_->find(executed.tx_hashes[i])) to_verify.push_back(i);
   }
