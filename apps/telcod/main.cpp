@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("telcod"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  CLI::App app{"telcod — the Telcochain node.\nRun `telcod init` once, then `telcod start`."};
+  CLI::App app{"telcod — the Telcochain node.\nRun `telcod init` (one validator) or `telcod testnet` (N validators) once, then `telcod start`."};
   app.require_subcommand(1);
   app.fallthrough();  // `telcod init --home DIR` and `telcod --home DIR init` both work
   app.set_version_flag("--version", std::string("telcod ") + TELCO_VERSION);
