@@ -82,6 +82,36 @@ struct ConfigFlags {
   }
 };
 
+// What `init` and `testnet` share: the new chain's genesis choices and the node config flags.
+struct ChainFlags {
+  telco::node::InitOptions options;
+  std::string demo_balance = "1000000";
+  ConfigFlags config;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--chain-id", options.chain_id, "chain identifier")->capture_default_str();
+    cmd->add_option("--demo-balance", demo_balance, "TEL given to the demo account")->capture_default_str();
+    cmd->add_option("--accounts-file", options.accounts_file,
+                    "JSON array [{\"address\",\"balance\"}] of extra funded accounts (balance in uTEL)");
+    cmd->add_option("--min-fee", options.params.min_fee, "minimum fee per transaction, uTEL")->capture_default_str();
+    cmd->add_option("--max-block-txs", options.params.max_block_txs, "transactions per block at most")
+        ->capture_default_str();
+    cmd->add_option("--max-pending-per-sender", options.params.max_pending_per_sender,
+                    "pending transactions per sender at most")->capture_default_str();
+    config.add_to(cmd);
+  }
+  // The options with the demo balance parsed, the genesis time set and the flags applied.
+  telco::node::InitOptions resolve() const {
+    auto demo = telco::chain::parse_amount(demo_balance);
+    if (!demo) throw std::invalid_argument("--demo-balance must be an amount of TEL like 1000000 or 2.5");
+    telco::node::InitOptions o = options;
+    o.demo_balance = *demo;
+    o.genesis_time_ms = telco::node::system_clock_ms();
+    config.apply(o.config);
+    return o;
+  }
+};
+
 // The explorer installed beside the binary (build tree or install prefix), if any.
 std::string find_static_root(const std::string& configured) {
   if (!configured.empty()) return configured;
@@ -96,13 +126,9 @@ std::string find_static_root(const std::string& configured) {
   return {};
 }
 
-int run_init(const std::filesystem::path& home, telco::node::InitOptions options, const ConfigFlags& flags,
-             const std::string& demo_balance_tel) {
-  auto demo = telco::chain::parse_amount(demo_balance_tel);
-  if (!demo) throw std::invalid_argument("--demo-balance must be an amount of TEL like 1000000 or 2.5");
-  options.demo_balance = *demo;
-  options.genesis_time_ms = telco::node::system_clock_ms();
-  flags.apply(options.config);
+int run_init(const std::filesystem::path& home, const ChainFlags& chain) {
+  const telco::node::InitOptions options = chain.resolve();
+  const std::string& demo_balance_tel = chain.demo_balance;
   const auto result = telco::node::init_home(home, options);
   std::cout << "Initialised a new chain '" << options.chain_id << "' in " << home.string() << "\n"
             << "  validator:    " << result.validator_address << "\n"
@@ -112,13 +138,9 @@ int run_init(const std::filesystem::path& home, telco::node::InitOptions options
   return 0;
 }
 
-int run_testnet(const std::filesystem::path& dir, telco::node::InitOptions options,
-                telco::node::TestnetOptions testnet, const ConfigFlags& flags, const std::string& demo_balance_tel) {
-  auto demo = telco::chain::parse_amount(demo_balance_tel);
-  if (!demo) throw std::invalid_argument("--demo-balance must be an amount of TEL like 1000000 or 2.5");
-  options.demo_balance = *demo;
-  options.genesis_time_ms = telco::node::system_clock_ms();
-  flags.apply(options.config);
+int run_testnet(const std::filesystem::path& dir, const ChainFlags& chain, const telco::node::TestnetOptions& testnet) {
+  const telco::node::InitOptions options = chain.resolve();
+  const std::string& demo_balance_tel = chain.demo_balance;
   const auto result = telco::node::init_testnet(dir, options, testnet);
   std::cout << "Initialised chain '" << options.chain_id << "' with " << result.homes.size() << " validators in "
             << dir.string() << "\n";
@@ -198,26 +220,13 @@ int main(int argc, char** argv) {
   app.add_option("--home", home, "node directory (env TELCOD_HOME, default ~/.telcod)");
 
   CLI::App* init = app.add_subcommand("init", "create genesis, validator key and config for a new chain");
-  telco::node::InitOptions init_options;
-  std::string demo_balance = "1000000";
-  ConfigFlags init_flags;
-  init->add_option("--chain-id", init_options.chain_id, "chain identifier")->capture_default_str();
-  init->add_option("--demo-balance", demo_balance, "TEL given to the demo account")->capture_default_str();
-  init->add_option("--accounts-file", init_options.accounts_file,
-                   "JSON array [{\"address\",\"balance\"}] of extra funded accounts (balance in uTEL)");
-  init->add_option("--min-fee", init_options.params.min_fee, "minimum fee per transaction, uTEL")->capture_default_str();
-  init->add_option("--max-block-txs", init_options.params.max_block_txs, "transactions per block at most")
-      ->capture_default_str();
-  init->add_option("--max-pending-per-sender", init_options.params.max_pending_per_sender,
-                   "pending transactions per sender at most")->capture_default_str();
-  init_flags.add_to(init);
+  ChainFlags init_chain;
+  init_chain.add_to(init);
 
   CLI::App* testnet = app.add_subcommand("testnet", "create N validator homes of one new chain, peered on loopback");
   std::filesystem::path testnet_dir = ".testnet";
   telco::node::TestnetOptions testnet_options;
-  telco::node::InitOptions testnet_init;
-  std::string testnet_demo_balance = "1000000";
-  ConfigFlags testnet_flags;
+  ChainFlags testnet_chain;
   testnet->add_option("--dir", testnet_dir, "directory for the homes validator-0..N-1")->capture_default_str();
   testnet->add_option("--validators", testnet_options.validators, "number of validators")->capture_default_str();
   testnet->add_option("--host", testnet_options.host, "address every node listens on")->capture_default_str();
@@ -225,15 +234,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   testnet->add_option("--p2p-port", testnet_options.p2p_port, "p2p port of validator-0 (+i for validator-i)")
       ->capture_default_str();
-  testnet->add_option("--chain-id", testnet_init.chain_id, "chain identifier")->capture_default_str();
-  testnet->add_option("--demo-balance", testnet_demo_balance, "TEL given to the demo account")->capture_default_str();
-  testnet->add_option("--accounts-file", testnet_init.accounts_file,
-                      "JSON array [{\"address\",\"balance\"}] of extra funded accounts (balance in uTEL)");
-  testnet->add_option("--max-block-txs", testnet_init.params.max_block_txs, "transactions per block at most")
-      ->capture_default_str();
-  testnet->add_option("--max-pending-per-sender", testnet_init.params.max_pending_per_sender,
-                      "pending transactions per sender at most")->capture_default_str();
-  testnet_flags.add_to(testnet);
+  testnet_chain.add_to(testnet);
 
   CLI::App* start = app.add_subcommand("start", "run the node: produce blocks (or decide them with the other validators) and serve the API");
   ConfigFlags start_flags;
@@ -241,8 +242,8 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (*init) return run_init(home, init_options, init_flags, demo_balance);
-    if (*testnet) return run_testnet(testnet_dir, testnet_init, testnet_options, testnet_flags, testnet_demo_balance);
+    if (*init) return run_init(home, init_chain);
+    if (*testnet) return run_testnet(testnet_dir, testnet_chain, testnet_options);
     if (*start) return run_start(home, start_flags);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

@@ -52,6 +52,11 @@ std::optional<crypto::KeyPair> signing_key(const chain::Genesis& genesis, const 
   return std::nullopt;
 }
 
+// Our own signed messages are kept encoded; the kind byte says which channel carries them.
+p2p::ChannelId own_message_channel(const Bytes& m) {
+  return m[0] == static_cast<std::uint8_t>(gossip::Kind::kProposal) ? p2p::kChannelBlockParts : p2p::kChannelVotes;
+}
+
 std::uint64_t message_height(const gossip::Message& m) {
   if (const auto* v = std::get_if<consensus::Vote>(&m)) return v->height;
   if (const auto* p = std::get_if<consensus::Proposal>(&m)) return p->height;
@@ -188,15 +193,6 @@ void ConsensusService::stop() {
   host_->stop();  // after the thread: no callback posts into a dead service
 }
 
-ConsensusStatus ConsensusService::status() const {
-  ConsensusStatus s;
-  s.peers = peer_count_;
-  s.syncing = syncing_;
-  s.best_peer_height = best_peer_height_;
-  s.height = node_.committed_head().height + 1;
-  return s;
-}
-
 void ConsensusService::post(Event event) {
   {
     std::lock_guard lock(mutex_);
@@ -303,18 +299,12 @@ void ConsensusService::handle(Event& event, std::uint64_t now_ms) {
   if (auto* in = std::get_if<Inbound>(&event)) return handle_message(in->peer, in->message, now_ms);
   if (const auto* up = std::get_if<PeerUp>(&event)) {
     peer_heights_.emplace(up->peer, 0);
-    peer_count_ = peer_heights_.size();
     host_->send(up->peer, p2p::kChannelConsensusState, gossip::encode(gossip::Status{node_.committed_head().height}));
-    for (const Bytes& m : own_messages_) {
-      host_->send(up->peer, m[0] == static_cast<std::uint8_t>(gossip::Kind::kProposal) ? p2p::kChannelBlockParts
-                                                                                     : p2p::kChannelVotes,
-                  m);
-    }
+    for (const Bytes& m : own_messages_) host_->send(up->peer, own_message_channel(m), m);
     return;
   }
   if (const auto* down = std::get_if<PeerDown>(&event)) {
     peer_heights_.erase(down->peer);
-    peer_count_ = peer_heights_.size();
     for (auto it = requested_.begin(); it != requested_.end();) {
       it = it->second.peer == down->peer ? requested_.erase(it) : std::next(it);
     }
@@ -325,9 +315,6 @@ void ConsensusService::handle(Event& event, std::uint64_t now_ms) {
 void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& message, std::uint64_t now_ms) {
   if (const auto* status = std::get_if<gossip::Status>(&message)) {
     peer_heights_[peer] = status->height;
-    std::uint64_t best = 0;
-    for (const auto& [id, h] : peer_heights_) best = std::max(best, h);
-    best_peer_height_ = best;
     request_blocks(now_ms);
     return;
   }
@@ -401,11 +388,7 @@ void ConsensusService::fire_due_timers(std::uint64_t now_ms) {
 
 void ConsensusService::tick(std::uint64_t now_ms) {
   host_->broadcast(p2p::kChannelConsensusState, gossip::encode(gossip::Status{node_.committed_head().height}));
-  for (const Bytes& m : own_messages_) {
-    host_->broadcast(m[0] == static_cast<std::uint8_t>(gossip::Kind::kProposal) ? p2p::kChannelBlockParts
-                                                                              : p2p::kChannelVotes,
-                     m);
-  }
+  for (const Bytes& m : own_messages_) host_->broadcast(own_message_channel(m), m);
   const auto now = SteadyClock::now();
   for (auto it = requested_.begin(); it != requested_.end();) {
     it = now - it->second.sent > kRequestTimeout ? requested_.erase(it) : std::next(it);
@@ -417,9 +400,7 @@ void ConsensusService::request_blocks(std::uint64_t) {
   const std::uint64_t next = engine_height();
   std::uint64_t best = 0;
   for (const auto& [id, h] : peer_heights_) best = std::max(best, h);
-  const bool behind = best >= next;
-  syncing_ = best > next + 1;
-  if (!behind) {
+  if (best < next) {
     if (sync_progress_) {
       spdlog::info("block sync: caught up at height {}", next - 1);
       sync_progress_.reset();

@@ -40,15 +40,6 @@ namespace telco::node {
 
 class Node;
 
-struct ConsensusStatus {
-  std::uint64_t height = 0;  // being decided
-  consensus::Round round = 0;
-  std::string step;
-  std::size_t peers = 0;
-  bool syncing = false;
-  std::uint64_t best_peer_height = 0;
-};
-
 class ConsensusService {
  public:
   // validator_key signs votes when it is in the validator set (otherwise the node follows);
@@ -64,7 +55,6 @@ class ConsensusService {
 
   std::uint16_t p2p_port() const { return host_->port(); }
   const p2p::NodeId& node_id() const { return host_->node_id(); }
-  ConsensusStatus status() const;
 
  private:
   class Outbox;
@@ -149,11 +139,6 @@ class ConsensusService {
     std::chrono::steady_clock::time_point last_log;
   };
   std::optional<SyncProgress> sync_progress_;
-
-  // Read by status() from other threads.
-  std::atomic<std::uint64_t> best_peer_height_{0};
-  std::atomic<std::size_t> peer_count_{0};
-  std::atomic<bool> syncing_{false};
 };
 
 }  // namespace telco::node
