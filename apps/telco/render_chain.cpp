@@ -117,6 +117,7 @@ std::string render_block(const Json& block) {
       {"tx root", field(header, "tx_root")},
       {"receipts root", field(header, "receipts_root")},
       {"validators hash", field(header, "validators_hash")},
+      {"evidence root", field(header, "evidence_root")},
       {"transactions", field(header, "tx_count")},
   });
   const Json& commit = member(block, "commit");

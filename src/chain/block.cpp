@@ -22,6 +22,7 @@ void encode_header(codec::Writer& w, const BlockHeader& h) {
   w.fixed(h.state_root);
   w.fixed(h.validators_hash);
   w.fixed(h.proposer.bytes);
+  w.fixed(h.evidence_root);
 }
 
 BlockHeader decode_header(codec::Reader& r) {
@@ -39,6 +40,7 @@ BlockHeader decode_header(codec::Reader& r) {
   h.state_root = r.fixed<32>();
   h.validators_hash = r.fixed<32>();
   h.proposer.bytes = r.fixed<crypto::kAddressBytes>();
+  h.evidence_root = r.fixed<32>();
   return h;
 }
 
@@ -95,12 +97,14 @@ Bytes Block::encode() const {
   w.count(txs.size());
   for (const Transaction& tx : txs) chain::encode(w, tx);
   encode_commit(w, last_commit);
+  w.count(evidence.size());
+  for (const Bytes& item : evidence) w.bytes(item);
   return w.take();
 }
 
 bool Block::body_matches_header() const {
   return header.tx_count == txs.size() && header.last_commit_hash == last_commit.hash() &&
-         header.tx_root == tx_root(txs);
+         header.tx_root == tx_root(txs) && header.evidence_root == evidence_root(evidence);
 }
 
 Bytes Receipt::encode() const {
@@ -136,6 +140,14 @@ Hash32 receipts_root(const std::vector<Receipt>& receipts) {
   return merkle_root(leaves);
 }
 
+Hash32 evidence_root(const std::vector<Bytes>& evidence) {
+  if (evidence.empty()) return Hash32{};  // most blocks: 32 zero bytes, not root([])
+  std::vector<Hash32> leaves;
+  leaves.reserve(evidence.size());
+  for (const Bytes& item : evidence) leaves.push_back(crypto::blake2b_256(item));
+  return merkle_root(leaves);
+}
+
 Hash32 tx_root(const std::vector<Transaction>& txs) {
   std::vector<Hash32> leaves;
   leaves.reserve(txs.size());
@@ -156,6 +168,9 @@ std::optional<Block> decode_block(ByteView bytes, codec::DecodeError* error) {
     b.txs.reserve(n);
     for (std::size_t i = 0; i < n && r.ok(); ++i) b.txs.push_back(decode_transaction(r));
     b.last_commit = decode_commit(r);
+    const std::size_t e = r.count(kBlockEvidenceMax, 4);
+    b.evidence.reserve(e);
+    for (std::size_t i = 0; i < e && r.ok(); ++i) b.evidence.push_back(r.bytes(kEvidenceItemBytesMax));
     return b;
   });
 }

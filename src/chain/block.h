@@ -32,6 +32,7 @@ struct BlockHeader {
   Hash32 state_root{};        // state after this block's transactions
   Hash32 validators_hash{};   // the set that signs this block
   crypto::Address proposer{};
+  Hash32 evidence_root{};     // zero without evidence, else Merkle root over H(item)
 
   Bytes encode() const;
   Hash32 hash() const { return crypto::blake2b_256(encode()); }
@@ -74,9 +75,13 @@ struct Block {
   // The commit that made the previous block final (height - 1); the empty Commit{} at
   // height 1. Carried so that every block proves its parent final.
   Commit last_commit;
+  // Encoded evidence of validator misbehaviour (consensus::DuplicateVoteEvidence), at most
+  // kBlockEvidenceMax items of at most kEvidenceItemBytesMax bytes. chain/ only bounds and
+  // hashes it; the node verifies each item before accepting the block.
+  std::vector<Bytes> evidence = {};
 
   Bytes encode() const;
-  // Checks the header's tx_count, tx_root and last_commit_hash against the body.
+  // Checks the header's tx_count, tx_root, last_commit_hash and evidence_root against the body.
   bool body_matches_header() const;
   bool operator==(const Block&) const = default;
 };
@@ -89,6 +94,7 @@ Bytes vote_signing_bytes(std::string_view chain_id, std::uint8_t vote_type, std:
 
 Hash32 receipts_root(const std::vector<Receipt>& receipts);
 Hash32 tx_root(const std::vector<Transaction>& txs);
+Hash32 evidence_root(const std::vector<Bytes>& evidence);
 
 std::optional<BlockHeader> decode_header(ByteView bytes, codec::DecodeError* error = nullptr);
 std::optional<Block> decode_block(ByteView bytes, codec::DecodeError* error = nullptr);

@@ -16,8 +16,14 @@ inline constexpr std::size_t kValidatorNameBytesMax = 64;
 inline constexpr std::size_t kHeaderBytesMax = 1024;
 inline constexpr std::size_t kCommitSigBytes = 32 + 8 + 64;
 inline constexpr std::size_t kCommitBytesMax = 8 + 4 + 32 + 4 + kValidatorsMax * kCommitSigBytes;
-// A block's encoding: header, transactions (kBlockBytesMax) and the previous block's commit.
-inline constexpr std::size_t kBlockEncodingBytesMax = kHeaderBytesMax + 4 + kBlockBytesMax + kCommitBytesMax;
+// Evidence of validator misbehaviour a block may carry: opaque to chain/ (consensus/ defines
+// and verifies it), bounded here so the block decoder can bound it.
+inline constexpr std::size_t kBlockEvidenceMax = 16;
+inline constexpr std::size_t kEvidenceItemBytesMax = 512;
+// A block's encoding: header, transactions (kBlockBytesMax), the previous block's commit
+// and its evidence.
+inline constexpr std::size_t kBlockEncodingBytesMax =
+    kHeaderBytesMax + 4 + kBlockBytesMax + kCommitBytesMax + 4 + kBlockEvidenceMax * (4 + kEvidenceItemBytesMax);
 // Funded accounts a genesis may list (a 100M-account file would be ~10 GiB of JSON).
 inline constexpr std::size_t kGenesisAccountsMax = 100'000'000;
 

@@ -11,6 +11,22 @@ namespace {
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
+// TimeoutConfig: the commit wait is skipped after a non-empty block that every validator
+// of its set precommitted.
+bool commit_wait_skippable(const HeightContext& c) {
+  if (!c.last_validators || c.prev_tx_count == 0) return false;
+  std::vector<bool> signed_by(c.last_validators->size(), false);
+  std::size_t count = 0;
+  for (const chain::CommitSig& sig : c.last_commit.signatures) {
+    const auto index = c.last_validators->index_of(sig.validator);
+    if (index && !signed_by[*index]) {
+      signed_by[*index] = true;
+      ++count;
+    }
+  }
+  return count == signed_by.size();
+}
+
 std::uint64_t grown(std::uint64_t base, std::uint64_t delta, Round round) {
   const auto r = static_cast<std::uint64_t>(round);
   if (delta != 0 && r > (UINT64_MAX - base) / delta) return UINT64_MAX;
@@ -63,7 +79,7 @@ Actions Engine::start(HeightContext context, std::uint64_t now_ms) {
   flags_.clear();
   synced_commit_.reset();
   reported_.clear();
-  if (config_.timeouts.commit_ms == 0) {
+  if (config_.timeouts.commit_ms == 0 || commit_wait_skippable(*context_)) {
     start_round(0, now_ms);
   } else {
     step_ = Step::kNewHeight;

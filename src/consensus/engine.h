@@ -35,7 +35,11 @@ const char* step_name(Step s);
 // commit_ms is the wait between a decision and round 0 of the next height (CometBFT's
 // timeout_commit; the paper's 0): it sets the minimum block interval, lets late precommits
 // reach peers, and keeps a lone validator from deciding heights in a tight loop. Messages
-// of the new height are counted while waiting.
+// of the new height are counted while waiting. The wait is skipped (round 0 starts at once)
+// when last_commit carries the precommit of every member of the set that signed it and the
+// previous block held transactions: nobody is left to wait for, and there is work queued.
+// Under load that pipelines heights back to back; an idle chain keeps one empty block per
+// commit_ms. Both inputs are in the HeightContext, so the rule stays a pure function.
 struct TimeoutConfig {
   std::uint64_t commit_ms = 1'000;
   std::uint64_t propose_ms = 3'000;
@@ -70,6 +74,7 @@ struct HeightContext {
   chain::Commit last_commit;                    // Commit{} at height 1
   Hash32 prev_hash{};                           // zero at height 1
   std::uint64_t prev_time_ms = 0;               // genesis time at height 1
+  std::uint32_t prev_tx_count = 0;              // transactions in the previous block
 };
 
 struct Timeout {

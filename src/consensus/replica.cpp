@@ -187,7 +187,7 @@ void Replica::finalize(const Decide& d, std::uint64_t now_ms) {
   if (!next_set) throw std::logic_error("application returned invalid validator updates: " + error);
   app_.commit();
   HeightContext next{current.height + 1,        next_set->advanced(1), current.validators, d.commit,
-                     d.block->header.hash(), d.block->header.time_ms};
+                     d.block->header.hash(), d.block->header.time_ms, d.block->header.tx_count};
   out_.committed(*d.block, d.commit, next);
   wal_.begin_height(next.height, now_ms);
   queue_.clear();  // what was still queued belongs to the decided height

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "codec/writer.h"
 #include "modules/bank/account.h"
 #include "modules/registry.h"
 #include "util/checked.h"
@@ -79,6 +80,20 @@ chain::ResultCode Executor::apply_tx(state::WriteSet& ws, const chain::Transacti
   return ResultCode::kOk;
 }
 
+void Executor::record_misbehaviour(state::WriteSet& ws, const BlockContext& ctx) {
+  for (const Misbehaviour& m : ctx.misbehaviour) {
+    const Bytes key = misbehaviour_key(m);
+    if (ws.get(key)) throw std::logic_error("misbehaviour recorded twice: the caller must filter repeats");
+    codec::Writer record(40);
+    record.u64(ctx.height);
+    record.fixed(m.evidence_hash);
+    ws.put(key, record.take());
+    codec::Writer count(8);
+    count.u64(misbehaviour_count(ws, m.validator) + 1);
+    ws.put(misbehaviour_count_key(m.validator), count.take());
+  }
+}
+
 BlockOutcome Executor::run(const state::StateView& values, const state::NodeReader& tree,
                            const crypto::Hash32& previous_root,
                            std::span<const CheckedTx> txs, const BlockContext& ctx, bool skip_invalid,
@@ -88,6 +103,7 @@ BlockOutcome Executor::run(const state::StateView& values, const state::NodeRead
   std::uint64_t burned = 0;
   std::size_t block_bytes = 0;
   const chain::ChainParams& params = genesis_->params;
+  record_misbehaviour(ws, ctx);
   for (std::size_t i = 0; i < txs.size(); ++i) {
     const chain::Transaction& tx = *txs[i].tx;
     const std::size_t tx_bytes = txs[i].encoded_bytes;

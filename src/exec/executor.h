@@ -19,6 +19,7 @@
 
 #include "chain/block.h"
 #include "chain/genesis.h"
+#include "exec/misbehaviour.h"
 #include "state/commitment.h"
 #include "state/write_set.h"
 
@@ -27,6 +28,10 @@ namespace telco::exec {
 struct BlockContext {
   std::uint64_t height = 0;
   std::uint64_t time_ms = 0;
+  // The offences the block's evidence proves, in block order, recorded before its
+  // transactions run. The caller has verified the evidence and that each offence is new
+  // (not in state, not twice in the list); a repeat is a logic error (std::logic_error).
+  std::span<const Misbehaviour> misbehaviour = {};
 };
 
 // A transaction whose encoding, hash and signature were already checked (mempool or
@@ -96,6 +101,7 @@ class Executor {
   // block with *receipt filled in; anything else means nothing was written.
   chain::ResultCode apply_tx(state::WriteSet& ws, const chain::Transaction& tx, const crypto::Address& sender,
                              const BlockContext& ctx, chain::Receipt* receipt, std::uint64_t* burned) const;
+  static void record_misbehaviour(state::WriteSet& ws, const BlockContext& ctx);
   BlockOutcome run(const state::StateView& values, const state::NodeReader& tree, const crypto::Hash32& previous_root,
                    std::span<const CheckedTx> txs, const BlockContext& ctx, bool skip_invalid,
                    chain::ResultCode* first_error) const;

@@ -2,13 +2,46 @@
 
 #include <spdlog/spdlog.h>
 
+#include "chain/limits.h"
 #include "chain/merkle.h"
 #include "node/node.h"
 
 namespace telco::node {
 
+namespace {
+
+consensus::ValidatorSet genesis_set(const chain::Genesis& genesis) {
+  std::string error;
+  auto set = consensus::ValidatorSet::create(genesis.validators, &error);
+  if (!set) throw std::runtime_error("genesis validator set: " + error);
+  return std::move(*set);
+}
+
+std::vector<exec::Misbehaviour> offences_of(const std::vector<Bytes>& items) {
+  std::vector<exec::Misbehaviour> out;
+  out.reserve(items.size());
+  for (const Bytes& item : items) out.push_back(misbehaviour_of(*consensus::decode_evidence(item)));
+  return out;
+}
+
+}  // namespace
+
 ChainApplication::ChainApplication(Node& node, std::size_t verify_threads)
-    : node_(node), verify_pool_(verify_threads) {}
+    : node_(node), validators_(genesis_set(*node.genesis_)), verify_pool_(verify_threads) {}
+
+ChainApplication::EvidenceVerdict ChainApplication::add_evidence(const consensus::DuplicateVoteEvidence& e,
+                                                                std::string* reason) {
+  const consensus::EvidenceError verdict = consensus::verify_evidence(e, node_.genesis_->chain_id, validators_);
+  if (verdict != consensus::EvidenceError::kOk) {
+    if (reason) *reason = consensus::describe(verdict);
+    return EvidenceVerdict::kInvalid;
+  }
+  if (exec::load_misbehaviour(*node_.state_cache_, misbehaviour_of(e)) || !evidence_.add(e)) {
+    if (reason) *reason = "already recorded, already pending, or the evidence pool is full";
+    return EvidenceVerdict::kNotKept;
+  }
+  return EvidenceVerdict::kAdded;
+}
 
 chain::Block ChainApplication::prepare_proposal(const chain::BlockHeader& header, const chain::Commit& last_commit) {
   const chain::ChainParams& params = node_.genesis_->params;
@@ -17,14 +50,17 @@ chain::Block ChainApplication::prepare_proposal(const chain::BlockHeader& header
   candidates.reserve(pending.size());
   for (const auto& p : pending) candidates.push_back({&p->tx, p->hash, p->encoded_bytes});
 
+  chain::Block block;
+  block.evidence = evidence_.for_block(header.height, *node_.state_cache_, chain::kBlockEvidenceMax);
+  const std::vector<exec::Misbehaviour> offences = offences_of(block.evidence);
+
   const storage::Head parent = node_.committed_head();
-  const exec::BlockContext ctx{header.height, header.time_ms};
+  const exec::BlockContext ctx{header.height, header.time_ms, offences};
   auto executed = std::make_shared<Executed>();
   executed->outcome = node_.executor_.build(*node_.state_cache_, *node_.store_, parent.state_root, candidates, ctx);
   exec::BlockOutcome& outcome = executed->outcome;
   for (const auto& [index, code] : outcome.excluded) executed->invalid.emplace_back(pending[index]->hash, code);
 
-  chain::Block block;
   block.header = header;
   block.last_commit = last_commit;
   block.txs.reserve(outcome.included.size());
@@ -38,12 +74,20 @@ chain::Block ChainApplication::prepare_proposal(const chain::BlockHeader& header
   h.tx_count = static_cast<std::uint32_t>(block.txs.size());
   h.receipts_root = chain::receipts_root(outcome.receipts);
   h.state_root = outcome.state_root;
+  h.evidence_root = chain::evidence_root(block.evidence);
   executed_[h.hash()] = std::move(executed);
   return block;
 }
 
 std::optional<ChainApplication::Executed> ChainApplication::execute(const chain::Block& block) {
   const chain::BlockHeader& h = block.header;
+  std::string why;
+  const auto offences = verify_block_evidence(block.evidence, h.height, node_.genesis_->chain_id, validators_,
+                                              *node_.state_cache_, &why);
+  if (!offences) {
+    spdlog::warn("proposal {} at height {}: {}", crypto::to_hex(h.hash()).substr(0, 16), h.height, why);
+    return std::nullopt;
+  }
   const std::size_t n = block.txs.size();
   Executed executed;
   executed.tx_hashes.resize(n);
@@ -76,7 +120,7 @@ std::optional<ChainApplication::Executed> ChainApplication::execute(const chain:
   const storage::Head parent = node_.committed_head();
   chain::ResultCode reason = chain::ResultCode::kOk;
   auto outcome = node_.executor_.replay(*node_.state_cache_, *node_.store_, parent.state_root, txs,
-                                        {h.height, h.time_ms}, &reason);
+                                        {h.height, h.time_ms, *offences}, &reason);
   if (!outcome) {
     spdlog::warn("proposal at height {}: a transaction is invalid in order: {}", h.height, chain::result_message(reason));
     return std::nullopt;
@@ -124,6 +168,7 @@ void ChainApplication::commit() {
   Pending p = std::move(*pending_);
   pending_.reset();
   executed_.clear();  // proposals of the decided height are of no further use
+  evidence_.committed(p.block);
   Executed& e = *p.executed;
   node_.commit_decided(p.block, p.commit, std::move(e.outcome), std::move(e.tx_hashes), e.invalid, p.decided);
 }

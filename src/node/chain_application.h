@@ -14,6 +14,7 @@
 #include "consensus/application.h"
 #include "exec/executor.h"
 #include "mempool/verify_pool.h"
+#include "node/evidence_pool.h"
 
 namespace telco::node {
 
@@ -27,6 +28,13 @@ class ChainApplication final : public consensus::Application {
   bool process_proposal(const chain::Block& block) override;
   Finalized finalize_block(const chain::Block& block, const chain::Commit& commit) override;
   void commit() override;
+
+  // Duplicate-vote evidence seen by the engine or sent by a peer: verified against the
+  // validator set, then kept for a block. kInvalid (with *reason) is the sender's fault;
+  // kNotKept means valid but already recorded, already pending, or the pool is full.
+  enum class EvidenceVerdict : std::uint8_t { kAdded, kNotKept, kInvalid };
+  EvidenceVerdict add_evidence(const consensus::DuplicateVoteEvidence& e, std::string* reason = nullptr);
+  std::size_t evidence_pending() const { return evidence_.size(); }
 
  private:
   struct Executed {
@@ -43,6 +51,10 @@ class ChainApplication final : public consensus::Application {
   static constexpr std::size_t kExecutedMax = 8;  // proposals of the current height kept
 
   Node& node_;
+  // Membership is all evidence needs of a set, and validator updates are not yet on chain,
+  // so the genesis set serves every height.
+  consensus::ValidatorSet validators_;
+  EvidencePool evidence_;
   mempool::VerifyPool verify_pool_;
   std::map<crypto::Hash32, std::shared_ptr<Executed>> executed_;
   struct Pending {

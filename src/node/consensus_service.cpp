@@ -83,10 +83,10 @@ class ConsensusService::Outbox final : public consensus::Outbox {
     s_.timers_.emplace(SteadyClock::now() + milliseconds(duration_ms), timeout);
   }
   void evidence(const consensus::DuplicateVoteEvidence& e) override {
-    spdlog::warn("evidence: validator {} signed two {}s at height {} round {}",
+    spdlog::warn("evidence: validator {} signed two {}s at height {} round {}; it goes into a block",
                  crypto::to_hex(e.first.validator).substr(0, 16), consensus::vote_type_name(e.first.type),
                  e.first.height, e.first.round);
-    s_.host_->broadcast(p2p::kChannelVotes, gossip::encode(e));
+    if (s_.app_.add_evidence(e) == ChainApplication::EvidenceVerdict::kAdded) s_.host_->broadcast(p2p::kChannelVotes, gossip::encode(e));
   }
   void committed(const chain::Block&, const chain::Commit&, const consensus::HeightContext&) override {
     s_.own_messages_.clear();
@@ -159,14 +159,18 @@ consensus::HeightContext ConsensusService::committed_context() const {
   // set(h) = set(1) advanced h - 1 proposer steps: a pure function of genesis and height.
   std::optional<consensus::ValidatorSet> last;
   chain::Commit last_commit;
+  std::uint32_t prev_tx_count = 0;
   if (head.height > 0) {
     last = genesis_set->advanced(head.height - 1);
     auto commit = node_.store_->commit(head.height);
     if (!commit) throw std::runtime_error("store has no commit for its head " + std::to_string(head.height));
     last_commit = std::move(*commit);
+    const auto header = node_.store_->header(head.height);
+    if (!header) throw std::runtime_error("store has no header for its head " + std::to_string(head.height));
+    prev_tx_count = header->tx_count;
   }
   return consensus::HeightContext{head.height + 1, genesis_set->advanced(head.height), std::move(last),
-                                  std::move(last_commit), head.hash, head.time_ms};
+                                  std::move(last_commit), head.hash, head.time_ms, prev_tx_count};
 }
 
 void ConsensusService::start() {
@@ -338,10 +342,16 @@ void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& 
     return;
   }
   if (const auto* evidence = std::get_if<consensus::DuplicateVoteEvidence>(&message)) {
-    // Verified and recorded by the engine through the votes themselves; here it is only
-    // logged (recording evidence on chain is the governance issue's).
-    spdlog::warn("peer {} reports evidence against validator {} at height {}", p2p::short_id(peer),
-                 crypto::to_hex(evidence->first.validator).substr(0, 16), evidence->first.height);
+    std::string reason;
+    const ChainApplication::EvidenceVerdict verdict = app_.add_evidence(*evidence, &reason);
+    if (verdict == ChainApplication::EvidenceVerdict::kAdded) {
+      spdlog::warn("peer {} reports evidence against validator {} at height {}; it goes into a block",
+                   p2p::short_id(peer), crypto::to_hex(evidence->first.validator).substr(0, 16),
+                   evidence->first.height);
+      host_->broadcast(p2p::kChannelVotes, gossip::encode(*evidence));
+    } else if (verdict == ChainApplication::EvidenceVerdict::kInvalid) {
+      host_->report_fault(peer, p2p::PeerFault::kInvalid, "invalid evidence: " + reason);
+    }
     return;
   }
   const std::uint64_t h = message_height(message);

@@ -314,8 +314,9 @@ TEST(BlockHeader, EncodingFollowsTheSpecifiedLayout) {
   put_raw(b, h.state_root);
   put_raw(b, h.validators_hash);
   put_raw(b, h.proposer.bytes);
+  put_raw(b, h.evidence_root);
   EXPECT_EQ(h.encode(), b);
-  EXPECT_EQ(b.size(), 238u + h.chain_id.size());
+  EXPECT_EQ(b.size(), 270u + h.chain_id.size());
   EXPECT_EQ(h.hash(), crypto::blake2b_256(b));
 }
 
@@ -385,13 +386,27 @@ TEST(BlockHeader, DecodeRejectsOverlongChainId) {
 
 // ---------------------------------------------------------------- Block
 
-TEST(Block, EncodingIsHeaderThenCountThenTransactionsThenLastCommit) {
-  const Block b = sample_block(2);
+TEST(Block, EncodingIsHeaderThenCountThenTransactionsThenLastCommitThenEvidence) {
+  Block b = sample_block(2);
   Bytes expected = b.header.encode();
   put_le(expected, 2, 4);
   put_raw(expected, b.txs[0].encode());
   put_raw(expected, b.txs[1].encode());
   put_raw(expected, b.last_commit.encode());
+  Bytes without = expected;
+  put_le(without, 0, 4);  // no evidence
+  EXPECT_EQ(b.encode(), without);
+
+  b.evidence = {Bytes{1, 2, 3}};
+  b.header.evidence_root = evidence_root(b.evidence);
+  expected = b.header.encode();
+  put_le(expected, 2, 4);
+  put_raw(expected, b.txs[0].encode());
+  put_raw(expected, b.txs[1].encode());
+  put_raw(expected, b.last_commit.encode());
+  put_le(expected, 1, 4);
+  put_le(expected, 3, 4);
+  put_raw(expected, Bytes{1, 2, 3});
   EXPECT_EQ(b.encode(), expected);
 }
 

@@ -415,3 +415,49 @@ TEST_F(EngineTest, ObserverNeverVotes) {
 
 }  // namespace
 }  // namespace telco::consensus
+
+namespace telco::consensus {
+namespace {
+
+using namespace testing;
+
+// TimeoutConfig: after a non-empty block precommitted by the whole set, round 0 of the next
+// height starts at once; otherwise the engine waits commit_ms.
+class CommitWaitTest : public ::testing::Test {
+ protected:
+  ValidatorSet set = make_set();
+
+  HeightContext height2(std::size_t signers, std::uint32_t prev_txs) const {
+    chain::Commit commit{1, 0, make_block(set, kGenesisMs + 1, 1, 0).header.hash(), {}};
+    for (std::size_t i = 0; i < signers; ++i) commit.signatures.push_back({key(i).public_key(), kGenesisMs + 5, {}});
+    return HeightContext{2, set.advanced(1), set, commit, commit.block_hash, kGenesisMs + 1, prev_txs};
+  }
+  static bool waits(const Actions& actions) {
+    for (const auto& t : all_of<ScheduleTimeout>(actions)) {
+      if (t.timeout.step == Step::kNewHeight) return true;
+    }
+    return false;
+  }
+  Actions start(const HeightContext& c) {
+    EngineConfig config{kChainId, {}, {}};
+    config.timeouts.commit_ms = 200;
+    Engine e(config, key(3).public_key());
+    return e.start(c, kGenesisMs + 10);
+  }
+};
+
+TEST_F(CommitWaitTest, SkippedOnlyWhenEveryValidatorSignedANonEmptyBlock) {
+  EXPECT_FALSE(waits(start(height2(4, 10))));
+  EXPECT_TRUE(waits(start(height2(3, 10)))) << "a validator is still to be heard";
+  EXPECT_TRUE(waits(start(height2(4, 0)))) << "an idle chain keeps its block interval";
+  EXPECT_TRUE(waits(start(genesis_context(set)))) << "height 1 has no previous block";
+}
+
+TEST_F(CommitWaitTest, ADuplicatedSignatureDoesNotStandForAMissingValidator) {
+  HeightContext c = height2(3, 10);
+  c.last_commit.signatures.push_back(c.last_commit.signatures.front());
+  EXPECT_TRUE(waits(start(c)));
+}
+
+}  // namespace
+}  // namespace telco::consensus

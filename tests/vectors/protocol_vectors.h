@@ -192,6 +192,7 @@ inline chain::BlockHeader make_header(const VectorInputs& in, const crypto::Hash
   h.state_root = state_root;
   h.validators_hash = in.genesis.validators_hash();
   h.proposer = address_of(validator_key(1));
+  h.evidence_root = chain::evidence_root({});  // no evidence
   return h;
 }
 
@@ -240,7 +241,8 @@ inline Json block_json(const VectorInputs& in, const chain::BlockHeader& header)
             {"receipts_root", hex(header.receipts_root)},
             {"state_root", hex(header.state_root)},
             {"validators_hash", hex(header.validators_hash)},
-            {"proposer", header.proposer.to_string()}}},
+            {"proposer", header.proposer.to_string()},
+            {"evidence_root", hex(header.evidence_root)}}},
           {"header_bytes", hex(header.encode())},
           {"block_hash", crypto::to_hex(header.hash())},
           {"transactions", Json::array({"transfer_ok", "transfer_fails"})},

@@ -212,7 +212,8 @@ def header_bytes(f):
     return (u16(f["version"]) + sstr(f["chain_id"]) + u64(int(f["height"])) + u64(int(f["time_ms"]))
             + bytes.fromhex(f["prev_hash"]) + bytes.fromhex(f["last_commit_hash"]) + bytes.fromhex(f["tx_root"]) + u32(f["tx_count"])
             + bytes.fromhex(f["receipts_root"]) + bytes.fromhex(f["state_root"])
-            + bytes.fromhex(f["validators_hash"]) + address_bytes(f["proposer"]))
+            + bytes.fromhex(f["validators_hash"]) + address_bytes(f["proposer"])
+            + bytes.fromhex(f["evidence_root"]))
 
 
 def format_amount(units):
@@ -297,6 +298,7 @@ def main():
     check("header receipts_root", f["receipts_root"], merkle_root(leaves).hex())
     check("header state_root", f["state_root"], s["block1_root"])
     check("header validators_hash", f["validators_hash"], vh.hex())
+    check("header evidence_root", f["evidence_root"], bytes(32).hex())  # no evidence: zero
     # Height 1 carries the empty commit: height 0, round 0, zero block hash, no signatures.
     empty_commit = u64(0) + u32(0) + bytes(32) + u32(0)
     check("block last commit", b["last_commit_bytes"], empty_commit.hex())
@@ -304,7 +306,7 @@ def main():
     hb = header_bytes(f)
     check("header bytes", b["header_bytes"], hb.hex())
     check("block hash", b["block_hash"], H(hb).hex())
-    check("block bytes", b["block_bytes"], (hb + u32(len(block_txs)) + b"".join(block_txs) + empty_commit).hex())
+    check("block bytes", b["block_bytes"], (hb + u32(len(block_txs)) + b"".join(block_txs) + empty_commit + u32(0)).hex())
 
     c = v["commit"]
     block_hash = bytes.fromhex(c["block_hash"])

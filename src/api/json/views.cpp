@@ -5,6 +5,7 @@
 #include "api/json/error.h"
 #include "api/json/tx_json.h"
 #include "chain/amount.h"
+#include "consensus/messages.h"
 #include "util/hex.h"
 
 namespace telco::api {
@@ -97,7 +98,8 @@ Json header_json(const chain::BlockHeader& h) {
           {"receipts_root", hex(h.receipts_root)},
           {"state_root", hex(h.state_root)},
           {"validators_hash", hex(h.validators_hash)},
-          {"proposer", h.proposer.to_string()}};
+          {"proposer", h.proposer.to_string()},
+          {"evidence_root", hex(h.evidence_root)}};
 }
 
 namespace {
@@ -129,7 +131,26 @@ Json block_json(const BlockData& block, const std::vector<chain::GenesisValidato
           {"header", header_json(block.block.header)},
           {"tx_offset", std::min(slice.offset, count)},
           {"txs", std::move(txs)},
+          {"evidence", evidence_list_json(block.block.evidence)},
           {"commit", commit_json(block.commit, validators)}};
+}
+
+Json evidence_list_json(const std::vector<Bytes>& items) {
+  Json out = Json::array();
+  for (const Bytes& item : items) {
+    Json j{{"hash", hex(crypto::blake2b_256(item))}, {"bytes", to_hex(ByteView(item))}};
+    if (const auto e = consensus::decode_evidence(item)) {
+      const consensus::Vote& a = e->first;
+      j["kind"] = "duplicate_vote";
+      j["validator"] = crypto::to_hex(a.validator);
+      j["height"] = a.height;
+      j["round"] = a.round;
+      j["vote_type"] = consensus::vote_type_name(a.type);
+      j["block_hashes"] = {hex(a.block_hash), hex(e->second.block_hash)};
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 Json block_summary_json(const chain::BlockHeader& h) {

@@ -21,6 +21,9 @@ nlohmann::json validators_json(const chain::Genesis& genesis);
 // signatures are annotated with the validator's name, address and power from `validators`.
 nlohmann::json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators);
 nlohmann::json header_json(const chain::BlockHeader& header);
+// A block's evidence items: hash and bytes of each, and the offence decoded when it is a
+// duplicate vote (validator, height, round, vote type, the two block hashes).
+nlohmann::json evidence_list_json(const std::vector<Bytes>& items);
 // {"height","round","block_hash","signatures":[{"validator","address","name","power","time_ms","signature"}]}
 nlohmann::json commit_json(const chain::Commit& commit, const std::vector<chain::GenesisValidator>& validators);
 // One entry of GET /v1/blocks: {"height","hash","time_ms","tx_count","proposer"}, and with a

@@ -42,6 +42,7 @@ async function render({ params, query, target, signal }) {
       ['Tx root', h('span', { class: 'mono' }, hd.tx_root)],
       ['Receipts root', h('span', { class: 'mono' }, hd.receipts_root)],
       ['Validators hash', h('span', { class: 'mono' }, hd.validators_hash)],
+      ['Evidence root', h('span', { class: 'mono' }, hd.evidence_root)],
       ['Chain', `${hd.chain_id} (header version ${hd.version})`],
     ]),
     h('h2', { id: 'commit' }, 'Commit'),
@@ -59,9 +60,28 @@ async function render({ params, query, target, signal }) {
       `${utcTime(s.time_ms)}${s.time_ms >= hd.time_ms ? ` (+${s.time_ms - hd.time_ms} ms)` : ''}`,
       h('span', { class: 'mono', title: s.signature }, shortHash(s.signature, 12)),
     ])),
+    evidencePart(block, byKey),
     h('h2', { id: 'txs' }, 'Transactions'),
     txsPart(block, page),
     h('p', { class: 'raw' }, 'Raw JSON: ', link(raw.block(block.height), raw.block(block.height))));
+}
+
+// Double-signing evidence the block records, if any (most blocks carry none).
+function evidencePart(block, byKey) {
+  const items = block.evidence || [];
+  if (items.length === 0) return null;
+  return h('div', {},
+    h('h2', { id: 'evidence' }, 'Evidence of misbehaviour'),
+    table(`${count(items.length)} offence${items.length === 1 ? '' : 's'} recorded by this block`, [
+      { label: 'Validator' }, { label: 'Offence' }, { label: 'Height', num: true }, { label: 'Round', num: true },
+      { label: 'Conflicting block hashes', narrow: true },
+    ], items.map((e) => [
+      byKey.get(e.validator)?.name || h('span', { class: 'mono', title: e.validator }, shortHash(e.validator || e.hash, 12)),
+      e.kind === 'duplicate_vote' ? `two ${e.vote_type}s` : 'undecodable',
+      e.height === undefined ? '—' : count(e.height),
+      e.round === undefined ? '—' : count(e.round),
+      (e.block_hashes || []).map((b) => h('span', { class: 'mono', title: b }, shortHash(b, 10), ' ')),
+    ])));
 }
 
 function txsPart(block, page) {
