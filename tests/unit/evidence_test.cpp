@@ -5,7 +5,9 @@
 #include "chain/limits.h"
 #include "consensus_fixture.h"
 #include "exec/executor.h"
+#include "node/chain_application.h"
 #include "node/evidence_pool.h"
+#include "node/node.h"
 #include "state/write_set.h"
 #include "test_chain.h"
 
@@ -198,6 +200,103 @@ TEST(MisbehaviourRecord, ExecutorRecordsEachOffenceAndCountsThemPerValidator) {
   // The same offence again is the caller's bug, never a second record.
   const std::vector<exec::Misbehaviour> repeat = {offences[0]};
   EXPECT_THROW(ex.build(view, out.state_root, {}, {2, 1'700'000'002'000, repeat}), std::logic_error);
+}
+
+}  // namespace
+}  // namespace telco
+
+// Through the real node: a proposer's ChainApplication puts pooled evidence in its block,
+// another node's accepts that block and records the offence (provable from state), and a
+// block with a forged item is refused.
+namespace telco {
+namespace {
+
+std::unique_ptr<node::Node> evidence_node(const chain::Genesis& g, const std::filesystem::path& dir,
+                                          std::uint64_t* clock) {
+  node::NodeConfig config;
+  config.storage.sync = false;
+  return std::make_unique<node::Node>(std::make_shared<const chain::Genesis>(g), test::key(0), config, dir,
+                                      [clock] { return *clock; });
+}
+
+DuplicateVoteEvidence signed_double_vote(const crypto::KeyPair& k, std::uint64_t height) {
+  auto v = [&](std::uint8_t b) {
+    consensus::Vote vote{VoteType::kPrecommit, height, 0, block_hash(b), k.public_key(), 1, {}};
+    vote.signature = k.sign(vote.signing_bytes("telco-test"));
+    return vote;
+  };
+  return DuplicateVoteEvidence::of(v(1), v(2));
+}
+
+TEST(ChainApplicationEvidence, AProposedOffenceIsAcceptedRecordedAndProvable) {
+  test::TempDir dir_a, dir_b;
+  const chain::Genesis g = test::make_genesis();
+  std::uint64_t clock = g.genesis_time_ms + 1'000;
+  auto a = evidence_node(g, dir_a.path(), &clock);
+  auto b = evidence_node(g, dir_b.path(), &clock);
+  ASSERT_TRUE(a->produce_block(true));  // height 1, the same block on both
+  ASSERT_TRUE(b->produce_block(true));
+  ASSERT_EQ(a->head().hash, b->head().hash);
+
+  node::ChainApplication app_a(*a, 1);
+  node::ChainApplication app_b(*b, 1);
+  const DuplicateVoteEvidence offence = signed_double_vote(test::key(0), 1);
+  using Verdict = node::ChainApplication::EvidenceVerdict;
+  EXPECT_EQ(app_a.add_evidence(offence), Verdict::kAdded);
+  EXPECT_EQ(app_a.add_evidence(offence), Verdict::kNotKept);
+  DuplicateVoteEvidence forged = signed_double_vote(test::key(0), 1);
+  forged.second.signature[5] ^= 0x40;
+  std::string reason;
+  EXPECT_EQ(app_a.add_evidence(forged, &reason), Verdict::kInvalid);
+  EXPECT_FALSE(reason.empty());
+  EXPECT_EQ(app_a.add_evidence(signed_double_vote(test::key(7), 1), &reason), Verdict::kInvalid)
+      << "not a validator";
+
+  chain::BlockHeader header;
+  header.chain_id = g.chain_id;
+  header.height = 2;
+  header.time_ms = a->head().time_ms + 1;
+  header.prev_hash = a->head().hash;
+  const chain::Commit last_commit = *a->commit_at(1);
+  header.last_commit_hash = last_commit.hash();
+  header.validators_hash = a->header_at(1)->validators_hash;
+  header.proposer = crypto::Address::from_public_key(test::key(0).public_key());
+  const chain::Block block = app_a.prepare_proposal(header, last_commit);
+  ASSERT_EQ(block.evidence.size(), 1u);
+  EXPECT_EQ(block.evidence[0], offence.encode());
+  EXPECT_TRUE(block.body_matches_header());
+
+  // The same block with the forged item in place of the real one (root fixed up to match).
+  chain::Block tampered = block;
+  tampered.evidence = {forged.encode()};
+  tampered.header.evidence_root = chain::evidence_root(tampered.evidence);
+  EXPECT_FALSE(app_b.process_proposal(tampered));
+  // Evidence dropped but the state root still counting it: execution differs from the header.
+  chain::Block dropped = block;
+  dropped.evidence.clear();
+  dropped.header.evidence_root = {};
+  EXPECT_FALSE(app_b.process_proposal(dropped));
+
+  ASSERT_TRUE(app_b.process_proposal(block));
+  chain::Commit commit{2, 0, block.header.hash(), {}};
+  const auto finalized = app_b.finalize_block(block, commit);
+  EXPECT_EQ(finalized.app_hash, block.header.state_root);
+  app_b.commit();
+  ASSERT_EQ(b->head().height, 2u);
+
+  const exec::Misbehaviour m = node::misbehaviour_of(offence);
+  const auto proof = b->state_proof(exec::misbehaviour_key(m), 2);
+  ASSERT_TRUE(proof && proof->value);
+  EXPECT_EQ(proof->state_root, block.header.state_root);
+  const auto count = b->state_proof(exec::misbehaviour_count_key(test::key(0).public_key()), 2);
+  ASSERT_TRUE(count && count->value);
+  EXPECT_EQ(*count->value, (Bytes{1, 0, 0, 0, 0, 0, 0, 0}));
+
+  // Recorded now: the same offence cannot be put in a block again.
+  EXPECT_EQ(app_b.add_evidence(offence), Verdict::kNotKept);
+  const auto api_block = b->block_at(2);
+  ASSERT_TRUE(api_block);
+  EXPECT_EQ(api_block->block.evidence, block.evidence);
 }
 
 }  // namespace
