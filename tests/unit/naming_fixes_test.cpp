@@ -58,12 +58,13 @@ TEST_F(NamingFixesChain, PortRejectByANonDonorIsNotPortDonor) {
 }
 
 TEST(NamingFixes, AllocateJsonLengthIsBoundedByE164) {
-  const Json ok = {{"prefix", "44"}, {"length", 15}, {"holder", addr(6).to_string()}};
+  // Numbers as the API reads them from text: unsigned.
+  const Json ok = {{"prefix", "44"}, {"length", 15u}, {"holder", addr(6).to_string()}};
   EXPECT_EQ(NumberAllocate::from_json(ok).length, 15);
   Json too_long = ok;
-  too_long["length"] = 16;
+  too_long["length"] = 16u;
   EXPECT_THROW(NumberAllocate::from_json(too_long), std::invalid_argument);
-  too_long["length"] = 255;
+  too_long["length"] = 255u;
   EXPECT_THROW(NumberAllocate::from_json(too_long), std::invalid_argument);
 }
 
@@ -112,8 +113,8 @@ TEST(NamingFixes, RecordJsonRefusesUnknownFields) {
 }
 
 TEST(NamingFixes, RoutingJsonRefusesUnknownFields) {
-  expect_unknown_field([] { routing_from_json({{{"uri", "sip:a@b.example"}, {"prio", 1}}}); }, "prio");
-  EXPECT_EQ(routing_from_json({{{"uri", "sip:a@b.example"}, {"order", 1}, {"preference", 2}, {"service", "sip"}}})
+  expect_unknown_field([] { routing_from_json(Json::parse(R"([{"uri": "sip:a@b.example", "prio": 1}])")); }, "prio");
+  EXPECT_EQ(routing_from_json(Json::parse(R"([{"uri": "sip:a@b.example", "order": 1, "preference": 2, "service": "sip"}])"))
                 .size(),
             1u);
 }
