@@ -33,8 +33,8 @@ std::string url_segment(std::string_view text) {
   std::string out;
   static const char* kHex = "0123456789ABCDEF";
   for (unsigned char c : text) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                       c == '.' || c == '_' || c == '+';
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '.' || c == '_' || c == '+';
     if (plain) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -54,7 +54,8 @@ TxProgress wait_final(const NodeClient& node, const std::string& hash, double ti
     TxProgress p = parse_tx_status(r.body);
     if (p.phase == TxPhase::kFinalized || p.phase == TxPhase::kRejected) return p;
     if (Clock::now() >= deadline) {
-      throw CliError("timeout", "transaction " + hash + " was not final in time; check with 'telco tx " + hash + "'");
+      throw CliError("timeout",
+                     "transaction " + hash + " was not final in time; check with 'telco tx " + hash + "'");
     }
     std::this_thread::sleep_for(kPollInterval);
   }
@@ -78,7 +79,8 @@ Json send_payload(const Context& ctx, std::string_view type, const Json& fields,
   }
   const std::string from = ctx.keystore().info(ctx.options.key).address;
   const NodeClient node = ctx.node();
-  const SenderState sender = sender_state(node.get("/v1/status"), node.get(account_path(parse_address(from, "sender"))));
+  const SenderState sender =
+      sender_state(node.get("/v1/status"), node.get(account_path(parse_address(from, "sender"))));
   const std::uint64_t fee = choose_fee(std::nullopt, sender.min_fee);
   check_affordable(sender.balance, 0, fee);
   chain::Transaction tx;
@@ -89,27 +91,30 @@ Json send_payload(const Context& ctx, std::string_view type, const Json& fields,
   tx.sign(ctx.unlock(ctx.options.key));
   const std::string hash = crypto::to_hex(tx.hash());
   const SubmitOutcome submitted = parse_submit_response(node.post("/v1/txs", submit_body(tx)));
-  Json out = {{"type", std::string(type)}, {"hash", hash}, {"from", from}, {"fee", std::to_string(fee)},
-              {"nonce", sender.nonce}, {"payload", fields}};
+  Json out = {{"type", std::string(type)},  {"hash", hash},          {"from", from},
+              {"fee", std::to_string(fee)}, {"nonce", sender.nonce}, {"payload", fields}};
   if (!submitted.accepted) {
-    throw CliError("rejected", "transaction rejected: " + submitted.name + " (" + std::to_string(submitted.code) +
-                                   "): " + submitted.message);
+    throw CliError("rejected", "transaction rejected: " + submitted.name + " (" +
+                                   std::to_string(submitted.code) + "): " + submitted.message);
   }
   const TxProgress p = wait_final(node, hash, o.wait_timeout_s);
   out["result"] = {{"code", p.code}, {"name", p.name}, {"message", p.message}};
-  if (p.phase == TxPhase::kRejected) throw CliError("rejected", "transaction rejected: " + p.name + ": " + p.message);
+  if (p.phase == TxPhase::kRejected)
+    throw CliError("rejected", "transaction rejected: " + p.name + ": " + p.message);
   out["height"] = p.height;
   if (p.code != 0) {
-    throw CliError(p.name, std::string(type) + " failed in block " + std::to_string(p.height) + ": " + p.name + " (" +
-                               std::to_string(p.code) + "): " + p.message + "; the fee was charged");
+    throw CliError(p.name, std::string(type) + " failed in block " + std::to_string(p.height) + ": " +
+                               p.name + " (" + std::to_string(p.code) + "): " + p.message +
+                               "; the fee was charged");
   }
   out["status"] = "finalized";
   return out;
 }
 
 int emit_tx(const Context& ctx, const Json& out) {
-  ctx.emit(out, out["type"].get<std::string>() + " finalized in block " + std::to_string(out["height"].get<std::uint64_t>()) +
-                    ": ok (tx " + out["hash"].get<std::string>() + ")");
+  ctx.emit(out, out["type"].get<std::string>() + " finalized in block " +
+                    std::to_string(out["height"].get<std::uint64_t>()) + ": ok (tx " +
+                    out["hash"].get<std::string>() + ")");
   return kExitOk;
 }
 
@@ -120,7 +125,8 @@ std::string human_lines(const Json& j, const std::string& indent = "") {
       out += indent + k + ":\n" + human_lines(v, indent + "  ");
     } else if (v.is_array()) {
       out += indent + k + ":" + (v.empty() ? " (none)" : "") + "\n";
-      for (const Json& e : v) out += indent + "  - " + (e.is_string() ? e.get<std::string>() : e.dump()) + "\n";
+      for (const Json& e : v)
+        out += indent + "  - " + (e.is_string() ? e.get<std::string>() : e.dump()) + "\n";
     } else {
       out += indent + k + ": " + (v.is_string() ? v.get<std::string>() : v.dump()) + "\n";
     }
@@ -175,7 +181,8 @@ Json records_of(const RecordOptions& r) {
   Json set = Json::object();
   if (!r.records_json.empty()) {
     set = Json::parse(r.records_json, nullptr, false);
-    if (set.is_discarded() || !set.is_object()) throw UsageError("--records-json must be a JSON object {ttl, records}");
+    if (set.is_discarded() || !set.is_object())
+      throw UsageError("--records-json must be a JSON object {ttl, records}");
   }
   if (!set.contains("records")) set["records"] = Json::array();
   for (const auto& v : r.a) set["records"].push_back({{"type", "A"}, {"value", v}});
@@ -183,8 +190,13 @@ Json records_of(const RecordOptions& r) {
   for (const auto& v : r.txt) set["records"].push_back({{"type", "TXT"}, {"value", v}});
   for (const auto& v : r.device) set["records"].push_back({{"type", "device"}, {"value", v}});
   for (const auto& v : r.sip) {
-    set["records"].push_back({{"type", "NAPTR"}, {"order", 100u}, {"preference", 10u}, {"flags", "u"},
-                              {"services", "E2U+sip"}, {"regexp", "!^.*$!" + v + "!"}, {"replacement", "."}});
+    set["records"].push_back({{"type", "NAPTR"},
+                              {"order", 100u},
+                              {"preference", 10u},
+                              {"flags", "u"},
+                              {"services", "E2U+sip"},
+                              {"regexp", "!^.*$!" + v + "!"},
+                              {"replacement", "."}});
   }
   if (r.ttl) set["ttl"] = *r.ttl;
   return set;
@@ -193,9 +205,10 @@ Json records_of(const RecordOptions& r) {
 CLI::App* tx_command(CLI::App& parent, const char* name, const char* help, std::shared_ptr<TxOptions> o) {
   CLI::App* c = parent.add_subcommand(name, help);
   c->add_option("--wait-timeout", o->wait_timeout_s, "Seconds to wait for finality")->capture_default_str();
-  c->footer(std::string("Signed with the --key key (TELCO_PASSPHRASE or a prompt); waits until final. Exit code 1 "
-                        "if refused or failed in its block.\n") +
-            kGlobalOptionsNote);
+  c->footer(
+      std::string("Signed with the --key key (TELCO_PASSPHRASE or a prompt); waits until final. Exit code 1 "
+                  "if refused or failed in its block.\n") +
+      kGlobalOptionsNote);
   return c;
 }
 
@@ -209,14 +222,16 @@ void add_name_commands(CLI::App& app, Context& ctx) {
   auto arg = [](CLI::App* c, const std::shared_ptr<std::map<std::string, std::string>>& m, const char* key,
                 const char* help) { return c->add_option(key, (*m)[key], help); };
 
-  CLI::App* reg = tx_command(*name, "register", "Commit, wait a block, then reveal: registers NAME to the --key key", o);
+  CLI::App* reg =
+      tx_command(*name, "register", "Commit, wait a block, then reveal: registers NAME to the --key key", o);
   arg(reg, s, "name", "Name in normal form, e.g. alice.tel")->required();
   reg->callback([&ctx, o, s] {
     ctx.action = [&ctx, o, s] {
       const std::string n = (*s)["name"];
       const std::string secret = random_secret_hex();
       const Json c = send_payload(ctx, "name.commit", {{"commitment", commitment_hex(ctx, n, secret)}}, *o);
-      if (!ctx.options.json) std::cout << "commitment in block " << c["height"] << "; revealing\n" << std::flush;
+      if (!ctx.options.json)
+        std::cout << "commitment in block " << c["height"] << "; revealing\n" << std::flush;
       // The reveal must be in a later block than the commitment; a submission after the
       // commit is final goes into a later block by construction.
       Json r = send_payload(ctx, "name.reveal", {{"name", n}, {"secret", secret}}, *o);
@@ -227,13 +242,15 @@ void add_name_commands(CLI::App& app, Context& ctx) {
     };
   });
 
-  CLI::App* commit = tx_command(*name, "commit", "Step 1 of 2: commit to NAME (prints the secret for reveal)", o);
+  CLI::App* commit =
+      tx_command(*name, "commit", "Step 1 of 2: commit to NAME (prints the secret for reveal)", o);
   arg(commit, s, "name", "Name in normal form")->required();
   arg(commit, s, "--secret", "64 hex digits (default: random)");
   commit->callback([&ctx, o, s] {
     ctx.action = [&ctx, o, s] {
       const std::string secret = (*s)["--secret"].empty() ? random_secret_hex() : (*s)["--secret"];
-      Json out = send_payload(ctx, "name.commit", {{"commitment", commitment_hex(ctx, (*s)["name"], secret)}}, *o);
+      Json out =
+          send_payload(ctx, "name.commit", {{"commitment", commitment_hex(ctx, (*s)["name"], secret)}}, *o);
       out["secret"] = secret;
       ctx.emit(out, "committed in block " + std::to_string(out["height"].get<std::uint64_t>()) +
                         "; reveal with: telco name reveal " + (*s)["name"] + " --secret " + secret);
@@ -241,12 +258,14 @@ void add_name_commands(CLI::App& app, Context& ctx) {
     };
   });
 
-  CLI::App* reveal = tx_command(*name, "reveal", "Step 2 of 2: reveal NAME with the secret of its commitment", o);
+  CLI::App* reveal =
+      tx_command(*name, "reveal", "Step 2 of 2: reveal NAME with the secret of its commitment", o);
   arg(reveal, s, "name", "Name in normal form")->required();
   arg(reveal, s, "--secret", "The secret printed by 'telco name commit'")->required();
   reveal->callback([&ctx, o, s] {
     ctx.action = [&ctx, o, s] {
-      return emit_tx(ctx, send_payload(ctx, "name.reveal", {{"name", (*s)["name"]}, {"secret", (*s)["--secret"]}}, *o));
+      return emit_tx(
+          ctx, send_payload(ctx, "name.reveal", {{"name", (*s)["name"]}, {"secret", (*s)["--secret"]}}, *o));
     };
   });
 
@@ -273,23 +292,28 @@ void add_name_commands(CLI::App& app, Context& ctx) {
   transfer->callback([&ctx, o, s] {
     ctx.action = [&ctx, o, s] {
       const std::string to = ctx.resolve_address((*s)["--to"], "--to").to_string();
-      return emit_tx(ctx, send_payload(ctx, "name.transfer", {{"name", (*s)["name"]}, {"new_owner", to}}, *o));
+      return emit_tx(ctx,
+                     send_payload(ctx, "name.transfer", {{"name", (*s)["name"]}, {"new_owner", to}}, *o));
     };
   });
 
   CLI::App* renew = tx_command(*name, "renew", "Extend NAME by one expiry period (also in grace)", o);
   arg(renew, s, "name", "Second-level name you own")->required();
   renew->callback([&ctx, o, s] {
-    ctx.action = [&ctx, o, s] { return emit_tx(ctx, send_payload(ctx, "name.renew", {{"name", (*s)["name"]}}, *o)); };
+    ctx.action = [&ctx, o, s] {
+      return emit_tx(ctx, send_payload(ctx, "name.renew", {{"name", (*s)["name"]}}, *o));
+    };
   });
 
-  CLI::App* sub = tx_command(*name, "subname", "Set the owner of a subname (phone.alice.tel) of a name you own", o);
+  CLI::App* sub =
+      tx_command(*name, "subname", "Set the owner of a subname (phone.alice.tel) of a name you own", o);
   arg(sub, s, "name", "The subname, three labels or more")->required();
   arg(sub, s, "--owner", "Its owner: tc1... address or local key name")->required();
   sub->callback([&ctx, o, s] {
     ctx.action = [&ctx, o, s] {
       const std::string owner = ctx.resolve_address((*s)["--owner"], "--owner").to_string();
-      return emit_tx(ctx, send_payload(ctx, "name.set_subname", {{"name", (*s)["name"]}, {"owner", owner}}, *o));
+      return emit_tx(ctx,
+                     send_payload(ctx, "name.set_subname", {{"name", (*s)["name"]}, {"owner", owner}}, *o));
     };
   });
 
@@ -303,12 +327,14 @@ void add_name_commands(CLI::App& app, Context& ctx) {
     };
   });
 
-  CLI::App* lookup = name->add_subcommand("lookup", "Show a name's owner, status, expiry and records (or --address: reverse)");
+  CLI::App* lookup = name->add_subcommand(
+      "lookup", "Show a name's owner, status, expiry and records (or --address: reverse)");
   arg(lookup, s, "name", "Name as typed (normalised for you)");
   arg(lookup, s, "--address", "Reverse lookup: the name of this tc1... address");
   lookup->callback([&ctx, s] {
     ctx.action = [&ctx, s] {
-      if (!(*s)["--address"].empty()) return emit_lookup(ctx, "/v1/reverse/" + url_segment((*s)["--address"]));
+      if (!(*s)["--address"].empty())
+        return emit_lookup(ctx, "/v1/reverse/" + url_segment((*s)["--address"]));
       if ((*s)["name"].empty()) throw UsageError("give a NAME or --address");
       return emit_lookup(ctx, "/v1/names/" + url_segment((*s)["name"]));
     };
@@ -316,39 +342,49 @@ void add_name_commands(CLI::App& app, Context& ctx) {
   CLI::App* history = name->add_subcommand("history", "List a name's history, newest first");
   arg(history, s, "name", "Name")->required();
   history->callback([&ctx, s] {
-    ctx.action = [&ctx, s] { return emit_lookup(ctx, "/v1/names/" + url_segment((*s)["name"]) + "/history?limit=100"); };
+    ctx.action = [&ctx, s] {
+      return emit_lookup(ctx, "/v1/names/" + url_segment((*s)["name"]) + "/history?limit=100");
+    };
   });
 }
 
 void add_number_commands(CLI::App& app, Context& ctx) {
-  CLI::App* number = app.add_subcommand("number", "Allocate, assign, route and port E.164 numbers; look them up");
+  CLI::App* number =
+      app.add_subcommand("number", "Allocate, assign, route and port E.164 numbers; look them up");
   number->require_subcommand(1);
   auto o = std::make_shared<TxOptions>();
   auto s = std::make_shared<std::map<std::string, std::string>>();
   auto uris = std::make_shared<std::vector<std::string>>();
   auto u64 = std::make_shared<std::map<std::string, std::uint64_t>>();
-  auto arg = [s](CLI::App* c, const char* key, const char* help) { return c->add_option(key, (*s)[key], help); };
+  auto arg = [s](CLI::App* c, const char* key, const char* help) {
+    return c->add_option(key, (*s)[key], help);
+  };
   auto addr = [&ctx, s](const char* key) { return ctx.resolve_address((*s)[key], key).to_string(); };
 
-  CLI::App* alloc = tx_command(*number, "allocate", "Numbering authority: allocate a block to an operator", o);
+  CLI::App* alloc =
+      tx_command(*number, "allocate", "Numbering authority: allocate a block to an operator", o);
   arg(alloc, "prefix", "Block prefix digits, e.g. 4155512")->required();
   alloc->add_option("--length", (*u64)["length"], "Digits of every number in the block")->required();
   arg(alloc, "--holder", "Operator: tc1... address or local key name")->required();
   alloc->callback([&ctx, o, s, u64, addr] {
     ctx.action = [&ctx, o, s, u64, addr] {
-      return emit_tx(ctx, send_payload(ctx, "number.allocate",
-                                       {{"prefix", (*s)["prefix"]}, {"length", (*u64)["length"]}, {"holder", addr("--holder")}},
-                                       *o));
+      return emit_tx(
+          ctx,
+          send_payload(
+              ctx, "number.allocate",
+              {{"prefix", (*s)["prefix"]}, {"length", (*u64)["length"]}, {"holder", addr("--holder")}}, *o));
     };
   });
 
-  CLI::App* assign = tx_command(*number, "assign", "Operator: assign NUMBER of your block to a subscriber", o);
+  CLI::App* assign =
+      tx_command(*number, "assign", "Operator: assign NUMBER of your block to a subscriber", o);
   arg(assign, "number", "E.164 number, e.g. +14155512345")->required();
   arg(assign, "--subscriber", "Subscriber: tc1... address or local key name")->required();
   assign->add_option("--uri", *uris, "Routing URI (sip:..., tel:+...), repeatable");
   assign->callback([&ctx, o, s, uris, addr] {
     ctx.action = [&ctx, o, s, uris, addr] {
-      const Json a = {{"number", (*s)["number"]}, {"subscriber", addr("--subscriber")}, {"routing", routing_json(*uris)}};
+      const Json a = {
+          {"number", (*s)["number"]}, {"subscriber", addr("--subscriber")}, {"routing", routing_json(*uris)}};
       return emit_tx(ctx, send_payload(ctx, "number.assign", {{"assignments", Json::array({a})}}, *o));
     };
   });
@@ -358,35 +394,42 @@ void add_number_commands(CLI::App& app, Context& ctx) {
   routing->add_option("--uri", *uris, "Routing URI, repeatable (none: empty routing)");
   routing->callback([&ctx, o, s, uris] {
     ctx.action = [&ctx, o, s, uris] {
-      return emit_tx(ctx, send_payload(ctx, "number.set_routing", {{"number", (*s)["number"]}, {"routing", routing_json(*uris)}}, *o));
+      return emit_tx(ctx, send_payload(ctx, "number.set_routing",
+                                       {{"number", (*s)["number"]}, {"routing", routing_json(*uris)}}, *o));
     };
   });
 
   for (const auto& [cmd, type, help] :
        {std::tuple{"release", "number.release", "Serving operator: release NUMBER"},
         std::tuple{"port-approve", "number.port_approve", "Subscriber: approve the pending port of NUMBER"},
-        std::tuple{"port-cancel", "number.port_cancel", "Recipient or subscriber: cancel the pending port"}}) {
+        std::tuple{"port-cancel", "number.port_cancel",
+                   "Recipient or subscriber: cancel the pending port"}}) {
     CLI::App* c = tx_command(*number, cmd, help, o);
     arg(c, "number", "E.164 number")->required();
     const std::string t = type;
     c->callback([&ctx, o, s, t] {
-      ctx.action = [&ctx, o, s, t] { return emit_tx(ctx, send_payload(ctx, t, {{"number", (*s)["number"]}}, *o)); };
+      ctx.action = [&ctx, o, s, t] {
+        return emit_tx(ctx, send_payload(ctx, t, {{"number", (*s)["number"]}}, *o));
+      };
     });
   }
 
-  CLI::App* reject = tx_command(*number, "port-reject", "Donor: object to the pending port before the deadline", o);
+  CLI::App* reject =
+      tx_command(*number, "port-reject", "Donor: object to the pending port before the deadline", o);
   arg(reject, "number", "E.164 number")->required();
   arg(reject, "--reason", "Why (at most 128 bytes)");
   reject->callback([&ctx, o, s] {
     ctx.action = [&ctx, o, s] {
-      return emit_tx(ctx, send_payload(ctx, "number.port_reject", {{"number", (*s)["number"]}, {"reason", (*s)["--reason"]}}, *o));
+      return emit_tx(ctx, send_payload(ctx, "number.port_reject",
+                                       {{"number", (*s)["number"]}, {"reason", (*s)["--reason"]}}, *o));
     };
   });
 
   CLI::App* request = tx_command(*number, "port-request", "Recipient operator: ask to serve NUMBER", o);
   arg(request, "number", "E.164 number")->required();
   arg(request, "--donor", "The operator serving it now: tc1... address or local key name")->required();
-  request->add_option("--port-height", (*u64)["port_height"], "Height of the move (default: the earliest allowed)");
+  request->add_option("--port-height", (*u64)["port_height"],
+                      "Height of the move (default: the earliest allowed)");
   request->add_option("--uri", *uris, "Routing after the port, repeatable")->required();
   request->callback([&ctx, o, s, u64, uris, addr] {
     ctx.action = [&ctx, o, s, u64, uris, addr] {
@@ -404,13 +447,16 @@ void add_number_commands(CLI::App& app, Context& ctx) {
         at = require_u64(member(node.get("/v1/status"), "head"), "height") + deadline + 5;
       }
       return emit_tx(ctx, send_payload(ctx, "number.port_request",
-                                       {{"number", (*s)["number"]}, {"donor", addr("--donor")}, {"port_height", at},
+                                       {{"number", (*s)["number"]},
+                                        {"donor", addr("--donor")},
+                                        {"port_height", at},
                                         {"routing", routing_json(*uris)}},
                                        *o));
     };
   });
 
-  CLI::App* lookup = number->add_subcommand("lookup", "Show a number's routing, serving operator and pending port");
+  CLI::App* lookup =
+      number->add_subcommand("lookup", "Show a number's routing, serving operator and pending port");
   arg(lookup, "number", "E.164 number")->required();
   lookup->callback([&ctx, s] {
     ctx.action = [&ctx, s] { return emit_lookup(ctx, "/v1/numbers/" + url_segment((*s)["number"])); };
@@ -420,10 +466,13 @@ void add_number_commands(CLI::App& app, Context& ctx) {
   block->callback([&ctx, s] {
     ctx.action = [&ctx, s] { return emit_lookup(ctx, "/v1/number-blocks/" + url_segment((*s)["digits"])); };
   });
-  CLI::App* history = number->add_subcommand("history", "List a number's history (assignments, ports), newest first");
+  CLI::App* history =
+      number->add_subcommand("history", "List a number's history (assignments, ports), newest first");
   arg(history, "number", "E.164 number")->required();
   history->callback([&ctx, s] {
-    ctx.action = [&ctx, s] { return emit_lookup(ctx, "/v1/numbers/" + url_segment((*s)["number"]) + "/history?limit=100"); };
+    ctx.action = [&ctx, s] {
+      return emit_lookup(ctx, "/v1/numbers/" + url_segment((*s)["number"]) + "/history?limit=100");
+    };
   });
 }
 

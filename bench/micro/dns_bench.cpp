@@ -56,12 +56,14 @@ struct World {
 };
 
 Bytes query_for(const std::string& qname, std::uint16_t qtype, std::uint16_t id) {
-  Bytes q = {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  Bytes q = {
+      static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
   std::size_t start = 0;
   while (start <= qname.size()) {
     const std::size_t dot = std::min(qname.find('.', start), qname.size());
     q.push_back(static_cast<std::uint8_t>(dot - start));
-    q.insert(q.end(), qname.begin() + static_cast<std::ptrdiff_t>(start), qname.begin() + static_cast<std::ptrdiff_t>(dot));
+    q.insert(q.end(), qname.begin() + static_cast<std::ptrdiff_t>(start),
+             qname.begin() + static_cast<std::ptrdiff_t>(dot));
     start = dot + 1;
   }
   q.push_back(0);
@@ -102,7 +104,8 @@ BENCHMARK(BM_EnumNaptr)->Arg(1'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecon
 void BM_NameA(benchmark::State& st) {
   static World world(0);
   const Bytes q = query_for("alice.tel", 1, 7);
-  for (auto _ : st) benchmark::DoNotOptimize(dns::respond({world.view, world.params, 10}, q, dns::Transport::kUdp));
+  for (auto _ : st)
+    benchmark::DoNotOptimize(dns::respond({world.view, world.params, 10}, q, dns::Transport::kUdp));
   st.SetItemsProcessed(st.iterations());
 }
 BENCHMARK(BM_NameA)->Unit(benchmark::kMicrosecond);
@@ -110,7 +113,8 @@ BENCHMARK(BM_NameA)->Unit(benchmark::kMicrosecond);
 void BM_Refused(benchmark::State& st) {
   static World world(0);
   const Bytes q = query_for("example.com", 1, 7);
-  for (auto _ : st) benchmark::DoNotOptimize(dns::respond({world.view, world.params, 10}, q, dns::Transport::kUdp));
+  for (auto _ : st)
+    benchmark::DoNotOptimize(dns::respond({world.view, world.params, 10}, q, dns::Transport::kUdp));
   st.SetItemsProcessed(st.iterations());
 }
 BENCHMARK(BM_Refused)->Unit(benchmark::kMicrosecond);

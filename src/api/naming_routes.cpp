@@ -1,7 +1,7 @@
 #include "api/naming_routes.h"
 
-#include "api/server_context.h"
 #include "api/json/tx_json.h"
+#include "api/server_context.h"
 #include "api/static_files.h"
 #include "crypto/address.h"
 #include "modules/naming/normalize.h"
@@ -38,7 +38,8 @@ Json proof_fields(const Bytes& key, std::uint64_t height) {
 
 std::string segment(std::string_view raw, const char* what) {
   auto text = percent_decode(raw);
-  if (!text || text->empty()) fail(400, error_code::kBadRequest, std::string(what) + " has a malformed %-escape");
+  if (!text || text->empty())
+    fail(400, error_code::kBadRequest, std::string(what) + " has a malformed %-escape");
   return *text;
 }
 
@@ -48,9 +49,10 @@ std::string normal_name(std::string_view raw) {
   auto name = naming::normalize_name(segment(raw, "name"), &issue);
   if (!name) {
     fail(400, error_code::kBadRequest,
-         "not a valid name (" + std::string(issue == naming::NameIssue::kTooLong      ? "too long"
-                                            : issue == naming::NameIssue::kMixedScripts ? "mixed scripts"
-                                                                                         : "invalid characters or labels") +
+         "not a valid name (" +
+             std::string(issue == naming::NameIssue::kTooLong        ? "too long"
+                         : issue == naming::NameIssue::kMixedScripts ? "mixed scripts"
+                                                                     : "invalid characters or labels") +
              "); see docs/modules/naming.md, Normalisation");
   }
   return *name;
@@ -58,7 +60,8 @@ std::string normal_name(std::string_view raw) {
 
 std::string number_digits(std::string_view raw) {
   auto digits = naming::parse_number_text(segment(raw, "number"));
-  if (!digits) fail(400, error_code::kBadRequest, "not an E.164 number: 3..15 digits, no leading 0, optional +");
+  if (!digits)
+    fail(400, error_code::kBadRequest, "not an E.164 number: 3..15 digits, no leading 0, optional +");
   return *digits;
 }
 
@@ -109,8 +112,11 @@ Response reverse_route(ServerContext& ctx, std::string_view raw) {
   auto address = crypto::Address::parse(segment(raw, "address"));
   if (!address) fail(400, error_code::kBadRequest, "address must be a tc1... address");
   auto name = naming::reverse_name(view, naming::load_params(view), height, *address);
-  if (!name) fail(404, error_code::kNotFound, "address " + address->to_string() + " has no active reverse name");
-  Json j = {{"address", address->to_string()}, {"name", *name}, {"unicode", naming::to_unicode(*name)},
+  if (!name)
+    fail(404, error_code::kNotFound, "address " + address->to_string() + " has no active reverse name");
+  Json j = {{"address", address->to_string()},
+            {"name", *name},
+            {"unicode", naming::to_unicode(*name)},
             {"height", height}};
   j.update(proof_fields(naming::reverse_key(*address), height));
   return json_response(200, j);
@@ -144,8 +150,11 @@ Response block_route(ServerContext& ctx, std::string_view raw) {
   }
   auto block = naming::find_block(view, digits);
   if (!block) fail(404, error_code::kNotFound, "no allocated block holds " + digits);
-  Json j = {{"prefix", block->prefix},         {"length", block->length}, {"holder", block->holder.to_string()},
-            {"allocated_at", block->allocated_at}, {"height", height}};
+  Json j = {{"prefix", block->prefix},
+            {"length", block->length},
+            {"holder", block->holder.to_string()},
+            {"allocated_at", block->allocated_at},
+            {"height", height}};
   j.update(proof_fields(naming::block_key(block->prefix), height));
   return json_response(200, j);
 }

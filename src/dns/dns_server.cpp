@@ -1,19 +1,17 @@
 #include "dns/dns_server.h"
 
 // Boost 1.74's Asio headers need <utility> first with g++ 12 (docs/TOOLCHAIN.md).
-#include <utility>
-
+#include <array>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-
-#include <array>
-#include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace telco::dns {
@@ -27,7 +25,11 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  public:
   TcpConnection(tcp::socket socket, const AnswerFn& answer, const DnsServerConfig& config,
                 std::atomic<std::size_t>& open)
-      : socket_(std::move(socket)), timer_(socket_.get_executor()), answer_(answer), config_(config), open_(open) {}
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        answer_(answer),
+        config_(config),
+        open_(open) {}
   ~TcpConnection() { --open_; }
 
   void start() { read_length(); }
@@ -93,7 +95,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 }  // namespace
 
 struct DnsServer::Impl {
-  Impl(DnsServerConfig c, AnswerFn a) : config(std::move(c)), answer(std::move(a)), udp_socket(io), acceptor(io) {}
+  Impl(DnsServerConfig c, AnswerFn a)
+      : config(std::move(c)), answer(std::move(a)), udp_socket(io), acceptor(io) {}
 
   void receive() {
     udp_socket.async_receive_from(asio::buffer(udp_in), udp_peer,

@@ -1,13 +1,12 @@
 #include "dns/responder.h"
 
-#include "dns/ldns_include.h"
-
 #include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "dns/ldns_include.h"
 #include "modules/naming/normalize.h"
 #include "modules/naming/records.h"
 #include "modules/naming/views.h"
@@ -48,7 +47,8 @@ QName qname_labels(const ldns_rdf* owner) {
     std::string label(reinterpret_cast<const char*>(d + i + 1), len);
     for (char& c : label) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-      if (c == '.' || static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F) q.plain = false;
+      if (c == '.' || static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
+        q.plain = false;
     }
     q.labels.push_back(std::move(label));
     i += 1 + len;
@@ -75,7 +75,8 @@ struct Zone {
 
 std::optional<Zone> zone_of(const ZoneSource& src, const QName& q) {
   const std::size_t n = q.labels.size();
-  if (n >= 2 && q.labels[n - 2] == "e164" && q.labels[n - 1] == "arpa") return Zone{std::string(kEnumZone), 2};
+  if (n >= 2 && q.labels[n - 2] == "e164" && q.labels[n - 1] == "arpa")
+    return Zone{std::string(kEnumZone), 2};
   if (n == 0) return std::nullopt;
   for (const std::string& tld : src.params.top_level_labels) {
     if (q.labels.back() == tld) return Zone{tld, 1};
@@ -101,7 +102,8 @@ ldns_rdf* u16_rdf(std::uint16_t v) { return ldns_native2rdf_int16(LDNS_RDF_TYPE_
 ldns_rdf* u32_rdf(std::uint32_t v) { return ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, v); }
 
 // A new record owned by `owner` (cloned); nullptr if ldns could not allocate or parse.
-RrPtr new_rr(const ldns_rdf* owner, ldns_rr_type type, std::uint32_t ttl, std::initializer_list<ldns_rdf*> rdfs) {
+RrPtr new_rr(const ldns_rdf* owner, ldns_rr_type type, std::uint32_t ttl,
+             std::initializer_list<ldns_rdf*> rdfs) {
   RrPtr rr(ldns_rr_new());
   bool ok = rr != nullptr;
   for (ldns_rdf* r : rdfs) {
@@ -124,10 +126,10 @@ RrPtr soa_rr(const ZoneSource& src, const std::string& zone) {
   ldns_rdf* owner = dname(zone);
   if (!owner) return nullptr;
   // The serial is the committed height: it grows with every block that could change us.
-  RrPtr out = new_rr(owner, LDNS_RR_TYPE_SOA, kNegativeTtl,
-                     {dname("ns." + zone), dname("hostmaster." + zone),
-                      u32_rdf(static_cast<std::uint32_t>(src.height)), u32_rdf(3600), u32_rdf(600), u32_rdf(86400),
-                      u32_rdf(kNegativeTtl)});
+  RrPtr out = new_rr(
+      owner, LDNS_RR_TYPE_SOA, kNegativeTtl,
+      {dname("ns." + zone), dname("hostmaster." + zone), u32_rdf(static_cast<std::uint32_t>(src.height)),
+       u32_rdf(3600), u32_rdf(600), u32_rdf(86400), u32_rdf(kNegativeTtl)});
   ldns_rdf_deep_free(owner);
   return out;
 }
@@ -140,13 +142,14 @@ void add_name_record(const naming::Record& rec, std::uint32_t ttl, const ldns_rd
   switch (rec.type) {
     case naming::RecordType::kA:
       if (any || qtype == LDNS_RR_TYPE_A) {
-        out.push_back(new_rr(owner, LDNS_RR_TYPE_A, ttl, {ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, rec.data.data())}));
+        out.push_back(
+            new_rr(owner, LDNS_RR_TYPE_A, ttl, {ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, rec.data.data())}));
       }
       break;
     case naming::RecordType::kAaaa:
       if (any || qtype == LDNS_RR_TYPE_AAAA) {
-        out.push_back(
-            new_rr(owner, LDNS_RR_TYPE_AAAA, ttl, {ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, rec.data.data())}));
+        out.push_back(new_rr(owner, LDNS_RR_TYPE_AAAA, ttl,
+                             {ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, rec.data.data())}));
       }
       break;
     case naming::RecordType::kTxt:
@@ -159,8 +162,8 @@ void add_name_record(const naming::Record& rec, std::uint32_t ttl, const ldns_rd
       if (any || qtype == LDNS_RR_TYPE_NAPTR) {
         if (auto n = rec.as_naptr()) {
           out.push_back(new_rr(owner, LDNS_RR_TYPE_NAPTR, ttl,
-                               {u16_rdf(n->order), u16_rdf(n->preference), str_rdf(n->flags), str_rdf(n->services),
-                                str_rdf(n->regexp), dname(n->replacement)}));
+                               {u16_rdf(n->order), u16_rdf(n->preference), str_rdf(n->flags),
+                                str_rdf(n->services), str_rdf(n->regexp), dname(n->replacement)}));
         }
       }
       break;
@@ -192,9 +195,10 @@ void add_srv_records(const naming::RecordSet& set, const std::string& service, c
 // service from the routing, a regexp that replaces the whole AUS with the URI.
 void add_enum_records(const naming::NumberRecord& number, const ldns_rdf* owner, RrList& out) {
   for (const naming::Routing& r : number.routing) {
-    out.push_back(new_rr(owner, LDNS_RR_TYPE_NAPTR, kEnumTtl,
-                         {u16_rdf(r.order), u16_rdf(r.preference), str_rdf("u"), str_rdf(naming::enum_service(r.service)),
-                          str_rdf("!^.*$!" + r.uri + "!"), dname(".")}));
+    out.push_back(
+        new_rr(owner, LDNS_RR_TYPE_NAPTR, kEnumTtl,
+               {u16_rdf(r.order), u16_rdf(r.preference), str_rdf("u"),
+                str_rdf(naming::enum_service(r.service)), str_rdf("!^.*$!" + r.uri + "!"), dname(".")}));
   }
 }
 
@@ -298,7 +302,8 @@ std::size_t size_limit(const ldns_pkt* query, Transport transport) {
   return std::clamp<std::size_t>(ldns_pkt_edns_udp_size(query), kUdpPlainBytesMax, kUdpPayloadMax);
 }
 
-Bytes answer_question(const ZoneSource& src, const ldns_pkt* query, const ldns_rr* question, Transport transport) {
+Bytes answer_question(const ZoneSource& src, const ldns_pkt* query, const ldns_rr* question,
+                      Transport transport) {
   PktPtr resp = new_response(query, question);
   if (!resp) return {};
   const ldns_rr_type qtype = ldns_rr_get_type(question);
@@ -313,9 +318,11 @@ Bytes answer_question(const ZoneSource& src, const ldns_pkt* query, const ldns_r
     return to_wire(resp.get());
   }
   ldns_pkt_set_aa(resp.get(), true);
-  Lookup found = zone->apex == kEnumZone ? lookup_enum(src, q, owner, qtype) : lookup_name(src, q, owner, qtype);
+  Lookup found =
+      zone->apex == kEnumZone ? lookup_enum(src, q, owner, qtype) : lookup_name(src, q, owner, qtype);
   const bool apex = q.labels.size() == zone->labels;
-  if (apex && (qtype == LDNS_RR_TYPE_SOA || qtype == LDNS_RR_TYPE_ANY)) found.answers.push_back(soa_rr(src, zone->apex));
+  if (apex && (qtype == LDNS_RR_TYPE_SOA || qtype == LDNS_RR_TYPE_ANY))
+    found.answers.push_back(soa_rr(src, zone->apex));
   if (std::any_of(found.answers.begin(), found.answers.end(), [](const RrPtr& r) { return !r; })) {
     ldns_pkt_set_rcode(resp.get(), LDNS_RCODE_SERVFAIL);  // ldns could not allocate
     ldns_pkt_set_aa(resp.get(), false);
@@ -324,7 +331,8 @@ Bytes answer_question(const ZoneSource& src, const ldns_pkt* query, const ldns_r
   ldns_pkt_set_rcode(resp.get(), found.exists ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN);
   if (found.answers.empty()) {
     // NXDOMAIN or NODATA: the zone's SOA in authority, for negative caching (RFC 2308).
-    if (RrPtr soa = soa_rr(src, zone->apex)) ldns_pkt_push_rr(resp.get(), LDNS_SECTION_AUTHORITY, soa.release());
+    if (RrPtr soa = soa_rr(src, zone->apex))
+      ldns_pkt_push_rr(resp.get(), LDNS_SECTION_AUTHORITY, soa.release());
   }
   for (RrPtr& rr : found.answers) ldns_pkt_push_rr(resp.get(), LDNS_SECTION_ANSWER, rr.release());
   Bytes wire = to_wire(resp.get());

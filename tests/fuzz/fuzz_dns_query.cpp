@@ -1,12 +1,11 @@
 // DNS queries through the responder (dns/responder.h) over a small naming state: no input
 // may crash it, and every answer it gives must itself parse as a DNS message that is a
 // response with the query's id, at most 512 bytes over UDP unless the query carried EDNS0.
-#include "dns/ldns_include.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <map>
 
+#include "dns/ldns_include.h"
 #include "dns/responder.h"
 #include "fuzz_check.h"
 #include "modules/naming/state.h"
@@ -37,8 +36,10 @@ struct World {
     alice.name = "alice.tel";
     alice.registered_at = 1;
     alice.expires_at = 1'000'000;
-    alice.records.records = {naming::Record::a({192, 0, 2, 1}), naming::Record::txt(std::string(200, 't')),
-                             naming::Record::txt(std::string(200, 'u')), naming::Record::txt(std::string(200, 'v')),
+    alice.records.records = {naming::Record::a({192, 0, 2, 1}),
+                             naming::Record::txt(std::string(200, 't')),
+                             naming::Record::txt(std::string(200, 'u')),
+                             naming::Record::txt(std::string(200, 'v')),
                              naming::Record::srv({"_sip", "_udp", 1, 1, 5060, "sip.alice.tel"}),
                              naming::Record::naptr({1, 1, "u", "E2U+sip", "!^.*$!sip:a@alice.tel!", "."})};
     naming::store_name(ws, alice);

@@ -2,10 +2,9 @@
 // REFUSED, FORMERR, NOTIMP, BADVERS), the AA and TC bits, EDNS0 sizes, ENUM NAPTR records
 // of numbers (RFC 6116) before and after a port, and malformed packets. Queries and
 // responses are built and read with ldns, as a resolver would.
-#include "dns/ldns_include.h"
-
 #include <gtest/gtest.h>
 
+#include "dns/ldns_include.h"
 #include "dns/responder.h"
 #include "naming_fixture.h"
 
@@ -59,17 +58,21 @@ class DnsResponder : public test::NamingFixture {
  protected:
   void SetUp() override {
     register_name(1, "alice.tel");
-    naming::RecordSet set{120,
-                          {naming::Record::a({192, 0, 2, 1}),
-                           naming::Record::aaaa({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
-                           naming::Record::txt("hello world"), naming::Record::srv({"_sip", "_udp", 10, 5, 5060, "sip.alice.tel"}),
-                           naming::Record::naptr({100, 10, "u", "E2U+sip", "!^.*$!sip:alice@alice.tel!", "."}),
-                           naming::Record::key(Bytes(32, 7))}};
+    naming::RecordSet set{
+        120,
+        {naming::Record::a({192, 0, 2, 1}),
+         naming::Record::aaaa({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
+         naming::Record::txt("hello world"),
+         naming::Record::srv({"_sip", "_udp", 10, 5, 5060, "sip.alice.tel"}),
+         naming::Record::naptr({100, 10, "u", "E2U+sip", "!^.*$!sip:alice@alice.tel!", "."}),
+         naming::Record::key(Bytes(32, 7))}};
     ASSERT_EQ(submit(1, naming::NameSetRecords{"alice.tel", set}), ResultCode::kOk);
     ASSERT_EQ(submit(5, naming::NumberAllocate{"4155512", 10, addr(6)}), ResultCode::kOk);
     ASSERT_EQ(submit(5, naming::NumberAllocate{"4155513", 10, addr(7)}), ResultCode::kOk);
-    ASSERT_EQ(submit(6, naming::NumberAssign{{{"4155512345", addr(2), {{10, 100, naming::RoutingService::kSip,
-                                                                          "sip:+14155512345@a.example"}}}}}),
+    ASSERT_EQ(submit(6, naming::NumberAssign{{{"4155512345",
+                                               addr(2),
+                                               {{10, 100, naming::RoutingService::kSip,
+                                                 "sip:+14155512345@a.example"}}}}}),
               ResultCode::kOk);
     advance();
   }
@@ -119,7 +122,8 @@ TEST_F(DnsResponder, AnswersEachRecordTypeAuthoritatively) {
   ask_parsed(make_query("_sip._udp.alice.tel.", LDNS_RR_TYPE_SRV), srv);
   EXPECT_EQ(ldns_pkt_get_rcode(srv.p), LDNS_RCODE_NOERROR);
   ASSERT_EQ(ldns_pkt_ancount(srv.p), 1);
-  EXPECT_EQ(rr_text(ldns_rr_list_rr(ldns_pkt_answer(srv.p), 0)), "_sip._udp.alice.tel.\t120\tIN\tSRV\t10 5 5060 sip.alice.tel.");
+  EXPECT_EQ(rr_text(ldns_rr_list_rr(ldns_pkt_answer(srv.p), 0)),
+            "_sip._udp.alice.tel.\t120\tIN\tSRV\t10 5 5060 sip.alice.tel.");
 
   Pkt any;
   ask_parsed(make_query("alice.tel.", LDNS_RR_TYPE_ANY), any);
@@ -167,7 +171,8 @@ TEST_F(DnsResponder, ApexAnswersSoaWithTheHeightAsSerial) {
 }
 
 TEST_F(DnsResponder, RefusesZonesItDoesNotServe) {
-  for (const char* other : {"example.com.", "arpa.", ".", "in-addr.arpa.", "ns.e164.arpa.x.", "a\\.e164.arpa.", "x\\.tel."}) {
+  for (const char* other :
+       {"example.com.", "arpa.", ".", "in-addr.arpa.", "ns.e164.arpa.x.", "a\\.e164.arpa.", "x\\.tel."}) {
     Pkt r;
     ask_parsed(make_query(other, LDNS_RR_TYPE_A), r);
     EXPECT_EQ(ldns_pkt_get_rcode(r.p), LDNS_RCODE_REFUSED) << other;
@@ -198,8 +203,11 @@ TEST_F(DnsResponder, EnumNaptrFollowsRfc6116AndMovesWithAPort) {
 
   // Port to operator 7 at the earliest height; the subscriber approves.
   const std::uint64_t at = height_ + 5;
-  ASSERT_EQ(submit(7, naming::NumberPortRequest{"4155512345", addr(6), at,
-                                                {{10, 100, naming::RoutingService::kSip, "sip:+14155512345@b.example"}}}),
+  ASSERT_EQ(submit(7, naming::NumberPortRequest{"4155512345",
+                                                addr(6),
+                                                at,
+                                                {{10, 100, naming::RoutingService::kSip,
+                                                  "sip:+14155512345@b.example"}}}),
             ResultCode::kOk);
   ASSERT_EQ(submit(2, naming::NumberPortApprove{"4155512345"}), ResultCode::kOk);
   height_ = at - 1;
@@ -228,7 +236,8 @@ TEST_F(DnsResponder, EnumNaptrFollowsRfc6116AndMovesWithAPort) {
 
 TEST_F(DnsResponder, LargeAnswersTruncateOverUdpAndFitEdnsOrTcp) {
   naming::RecordSet big{300, {}};
-  for (int i = 0; i < 12; ++i) big.records.push_back(naming::Record::txt(std::string(200, static_cast<char>('a' + i))));
+  for (int i = 0; i < 12; ++i)
+    big.records.push_back(naming::Record::txt(std::string(200, static_cast<char>('a' + i))));
   ASSERT_EQ(submit(1, naming::NameSetRecords{"alice.tel", big}), ResultCode::kOk);
 
   Pkt udp;

@@ -22,9 +22,11 @@ TEST(NamingFixes, RawUtf8CodeFollowsTheDocumentedRule) {
   EXPECT_EQ(check_name("m\xc3\xbcnchen.tel"), NameIssue::kNotNormalised);
   EXPECT_EQ(check_name("M\xc3\x9cNCHEN.tel"), NameIssue::kNotNormalised);  // upper case too
   EXPECT_EQ(normalize_name("m\xc3\xbcnchen.tel"), std::optional<std::string>("xn--mnchen-3ya.tel"));
-  EXPECT_EQ(check_name("m\xc3\xbc\xc3.tel"), NameIssue::kInvalid);           // invalid UTF-8
-  EXPECT_EQ(check_name("\xe2\x82\xac" "a.tel"), NameIssue::kInvalid);        // U+20AC: outside the repertoire
-  EXPECT_EQ(check_name("p\xd0\xb0ypal.tel"), NameIssue::kMixedScripts);      // Latin with Cyrillic a
+  EXPECT_EQ(check_name("m\xc3\xbc\xc3.tel"), NameIssue::kInvalid);  // invalid UTF-8
+  EXPECT_EQ(check_name("\xe2\x82\xac"
+                       "a.tel"),
+            NameIssue::kInvalid);                                        // U+20AC: outside the repertoire
+  EXPECT_EQ(check_name("p\xd0\xb0ypal.tel"), NameIssue::kMixedScripts);  // Latin with Cyrillic a
 }
 
 TEST(NamingFixes, ResultCodesHaveTheirOwnSentences) {
@@ -32,7 +34,8 @@ TEST(NamingFixes, ResultCodesHaveTheirOwnSentences) {
   EXPECT_EQ(static_cast<int>(ResultCode::kNotPortDonor), 368);
   EXPECT_EQ(chain::result_name(ResultCode::kNotSubname), "not_subname");
   EXPECT_EQ(chain::result_name(ResultCode::kNotPortDonor), "not_port_donor");
-  EXPECT_NE(chain::result_message(ResultCode::kNotSubname), chain::result_message(ResultCode::kNameUnknownZone));
+  EXPECT_NE(chain::result_message(ResultCode::kNotSubname),
+            chain::result_message(ResultCode::kNameUnknownZone));
 }
 
 class NamingFixesChain : public test::NamingFixture {};
@@ -92,20 +95,34 @@ void expect_unknown_field(const std::function<void()>& parse, const std::string&
 
 TEST(NamingFixes, RecordJsonRefusesUnknownFields) {
   expect_unknown_field([] { records_from_json({{"ttl", 60}, {"recrods", Json::array()}}); }, "recrods");
-  expect_unknown_field([] { records_from_json({{"records", {{{"type", "A"}, {"value", "192.0.2.1"}, {"ttl", 5}}}}}); },
-                       "ttl");
+  expect_unknown_field(
+      [] {
+        records_from_json({{"records", {{{"type", "A"}, {"value", "192.0.2.1"}, {"ttl", 5}}}}});
+      },
+      "ttl");
   expect_unknown_field(
       [] {
         records_from_json({{"records",
-                            {{{"type", "NAPTR"}, {"order", 1}, {"preference", 1}, {"flags", "u"},
-                              {"services", "E2U+sip"}, {"regexp", "!^.*$!sip:a@b!"}, {"replacment", "."}}}}});
+                            {{{"type", "NAPTR"},
+                              {"order", 1},
+                              {"preference", 1},
+                              {"flags", "u"},
+                              {"services", "E2U+sip"},
+                              {"regexp", "!^.*$!sip:a@b!"},
+                              {"replacment", "."}}}}});
       },
       "replacment");
   expect_unknown_field(
       [] {
         records_from_json({{"records",
-                            {{{"type", "SRV"}, {"service", "_sip"}, {"proto", "_udp"}, {"priority", 1},
-                              {"weight", 1}, {"port", 5060}, {"target", "a.tel"}, {"value", "x"}}}}});
+                            {{{"type", "SRV"},
+                              {"service", "_sip"},
+                              {"proto", "_udp"},
+                              {"priority", 1},
+                              {"weight", 1},
+                              {"port", 5060},
+                              {"target", "a.tel"},
+                              {"value", "x"}}}}});
       },
       "value");
   // The same objects without the stray field parse.
@@ -113,8 +130,10 @@ TEST(NamingFixes, RecordJsonRefusesUnknownFields) {
 }
 
 TEST(NamingFixes, RoutingJsonRefusesUnknownFields) {
-  expect_unknown_field([] { routing_from_json(Json::parse(R"([{"uri": "sip:a@b.example", "prio": 1}])")); }, "prio");
-  EXPECT_EQ(routing_from_json(Json::parse(R"([{"uri": "sip:a@b.example", "order": 1, "preference": 2, "service": "sip"}])"))
+  expect_unknown_field([] { routing_from_json(Json::parse(R"([{"uri": "sip:a@b.example", "prio": 1}])")); },
+                       "prio");
+  EXPECT_EQ(routing_from_json(
+                Json::parse(R"([{"uri": "sip:a@b.example", "order": 1, "preference": 2, "service": "sip"}])"))
                 .size(),
             1u);
 }
