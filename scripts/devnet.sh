@@ -7,6 +7,7 @@
 #   TELCO_DEVNET_PORT  API port of validator-0 (default: 8640; validator-i gets 8640 + i)
 #   TELCO_DEVNET_P2P_PORT  p2p port of validator-0 (default: 26656)
 #   TELCO_DEVNET_VALIDATORS  validators of a new devnet (default: 4)
+#   TELCO_DEVNET_DNS_PORT  DNS port (UDP and TCP) of validator-0 (default: 5353; 0 = no DNS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,6 +16,7 @@ root=$(pwd)
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 dir=${TELCO_DEVNET_DIR:-$root/.devnet}
 port=${TELCO_DEVNET_PORT:-8640}
+dns_port=${TELCO_DEVNET_DNS_PORT:-5353}
 
 bash scripts/install-deps.sh
 echo "devnet: building (first build takes a few minutes on 2 cores)..."
@@ -56,6 +58,8 @@ for ((i = 0; i < validators; i++)); do
   # tree, so edits to web/explorer show on reload.
   extra=()
   if [ "$i" -eq 0 ]; then extra=(--static-root "$root/web/explorer"); fi
+  # validator-0 also answers DNS for the chain's names and e164.arpa (docs/modules/naming.md).
+  if [ "$i" -eq 0 ] && [ "$dns_port" != 0 ]; then extra+=(--dns-listen "127.0.0.1:$dns_port"); fi
   "$telcod" --home "$home" start "${extra[@]}" >"$home/telcod.log" 2>&1 &
   pids+=($!)
 done

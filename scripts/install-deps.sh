@@ -9,10 +9,16 @@ packages=(
   # libraries the node links (see docs/ARCHITECTURE.md "Dependencies")
   libsodium-dev librocksdb-dev libboost-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev
+  # DNS wire format for the naming module's DNS server (src/dns): parsing and building
+  # packets with a maintained library instead of our own codec of RFC 1035
+  libldns-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients used by end-to-end tests
   curl jq python3 procps
+  # dig queries telcod's DNS server in tests/e2e/test_naming.py; dnsperf and nsd for the
+  # DNS benchmark against an authoritative server from Debian (docs/PERFORMANCE.md)
+  bind9-dnsutils dnsperf nsd
   # the explorer's browser tests (tests/browser): Playwright drives Debian's Chromium
   chromium
 )

@@ -16,6 +16,8 @@
 #include <thread>
 
 #include "api/http_server.h"
+#include "dns/dns_server.h"
+#include "modules/naming/state.h"
 #include "chain/amount.h"
 #include "crypto/hash.h"
 #include "node/config.h"
@@ -50,6 +52,7 @@ struct ConfigFlags {
   std::optional<std::string> p2p_listen;
   std::vector<std::string> peers;
   std::optional<std::uint32_t> timeout_commit_ms;
+  std::optional<std::string> dns_listen;
   bool no_sync = false;
   bool empty_blocks = false;
 
@@ -63,6 +66,7 @@ struct ConfigFlags {
     cmd->add_option("--p2p-listen", p2p_listen, "p2p address HOST:PORT (config p2p.listen)");
     cmd->add_option("--peer", peers, "persistent peer NODEID@HOST:PORT, repeatable (added to config p2p.persistent_peers)");
     cmd->add_option("--timeout-commit-ms", timeout_commit_ms, "wait after a block before the next (config consensus.timeout_commit_ms)");
+    cmd->add_option("--dns-listen", dns_listen, "serve DNS (UDP and TCP) on HOST:PORT (config dns.enabled, dns.listen)");
     cmd->add_flag("--no-sync", no_sync, "do not fsync each block (faster; may lose the last blocks on power loss)");
     cmd->add_flag("--empty-blocks", empty_blocks, "produce a block every interval even without transactions");
   }
@@ -76,6 +80,10 @@ struct ConfigFlags {
     if (p2p_listen) c.p2p.listen = *p2p_listen;
     for (const auto& p : peers) c.p2p.persistent_peers.push_back(p);
     if (timeout_commit_ms) c.consensus.timeout_commit_ms = *timeout_commit_ms;
+    if (dns_listen) {
+      c.dns.enabled = true;
+      c.dns.listen = *dns_listen;
+    }
     if (no_sync) c.storage.sync = false;
     if (empty_blocks) c.block.empty_blocks = true;
     telco::node::validate(c);
@@ -153,6 +161,26 @@ int run_testnet(const std::filesystem::path& dir, const ChainFlags& chain, const
   return 0;
 }
 
+// The DNS server answers from committed state only: the store as of the head, never the
+// mempool. The naming parameters are fixed at genesis, so they are read once.
+std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco::node::Node& node) {
+  if (!config.dns.enabled) return nullptr;
+  const auto [host, port] = telco::node::split_listen(config.dns.listen);
+  telco::dns::DnsServerConfig dns_config;
+  dns_config.listen_address = host;
+  dns_config.port = port;
+  const telco::state::StateView& committed = *node.committed_state();
+  auto params = std::make_shared<const telco::chain::NamingParams>(telco::modules::naming::load_params(committed));
+  auto answer = [&node, &committed, params](telco::ByteView query, telco::dns::Transport transport) {
+    const telco::dns::ZoneSource source{committed, *params, node.head().height};
+    return telco::dns::respond(source, query, transport);
+  };
+  auto server = std::make_unique<telco::dns::DnsServer>(dns_config, answer);
+  server->start();
+  spdlog::info("DNS on {}:{} (UDP and TCP), zones: e164.arpa and the chain's top-level labels", host, server->port());
+  return server;
+}
+
 int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   if (!std::filesystem::exists(home / "genesis.json")) {
     throw std::runtime_error("no node in " + home.string() + "; create one with `telcod init --home " + home.string() + "`");
@@ -193,11 +221,13 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
     node.start();
   }
   if (!api_config.static_root.empty()) spdlog::info("explorer at http://{}:{}/", host, server.port());
+  std::unique_ptr<telco::dns::DnsServer> dns = start_dns(config, node);
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   while (g_stop_signal == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("signal {} received, shutting down", static_cast<int>(g_stop_signal));
+  if (dns) dns->stop();
   server.stop();
   if (consensus) consensus->stop();
   node.stop();

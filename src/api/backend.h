@@ -13,6 +13,7 @@
 
 #include "chain/block.h"
 #include "chain/genesis.h"
+#include "state/state_view.h"
 
 namespace telco::api {
 
@@ -160,6 +161,9 @@ class Backend {
     (void)height;
     return std::nullopt;
   }
+  // Committed state as of head(), for the naming module's reads (GET /v1/names, ...) and
+  // the DNS server. nullptr: this backend keeps no state (those routes answer 404).
+  virtual const state::StateView* committed_state() const { return nullptr; }
   // The set that signs `height`. The default: the genesis set, which signs every height
   // until validator updates exist.
   virtual std::vector<chain::GenesisValidator> validators_at(std::uint64_t height) const {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "api/json/views.h"
+#include "api/naming_routes.h"
 #include "api/proof_routes.h"
 #include "api/search.h"
 #include "api/static_files.h"
@@ -253,7 +254,14 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
                      (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts" || s[0] == "headers")) ||
                      (n == 2 && ((s[0] == "state" && s[1] == "proof") || (s[0] == "validators" && s[1] == "changes"))) ||
                      (n == 3 && s[0] == "accounts" && (s[2] == "txs" || s[2] == "proof"));
-  if (!known) return not_found();
+  if (!known) {
+    // The naming module's reads (api/naming_routes.h): names, numbers, reverse, blocks.
+    if (n >= 2 && n <= 3 && (s[0] == "names" || s[0] == "numbers" || s[0] == "reverse" || s[0] == "number-blocks")) {
+      if (!is_get) return method_not_allowed("GET, HEAD");
+      if (auto r = naming_route(ctx, s, parse_query(query))) return std::move(*r);
+    }
+    return not_found();
+  }
   if (!is_get) return method_not_allowed("GET, HEAD");
   Backend& b = ctx.backend;
   if (n == 2 && s[0] == "state") return state_proof_route(ctx, parse_query(query));

@@ -82,6 +82,8 @@ enum class ResultCode : std::uint16_t {
   kPortDeadlinePassed = 364,
   kPortHeightInvalid = 365,
   kPortNotParty = 366,
+  kNotSubname = 367,
+  kNotPortDonor = 368,
 
   kMempoolFull = 400,
   kShuttingDown = 401,

@@ -90,12 +90,17 @@ void validate(const NodeConfig& c) {
   }
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(c.log.level)) fail("log.level must be one of trace, debug, info, warn, error, off");
+  try {
+    split_listen(c.dns.listen);
+  } catch (const std::invalid_argument& e) {
+    fail(std::string("dns.listen: ") + e.what());
+  }
 }
 
 NodeConfig parse_config_json(std::string_view text) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) fail("not valid JSON");
-  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log"}, "config");
+  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log", "dns"}, "config");
   NodeConfig c;
   if (j.contains("api")) {
     const Json& a = j["api"];
@@ -154,6 +159,11 @@ NodeConfig parse_config_json(std::string_view text) {
     only(j["log"], {"level"}, "log");
     read(j["log"], "level", "log", &c.log.level);
   }
+  if (j.contains("dns")) {
+    only(j["dns"], {"enabled", "listen"}, "dns");
+    read(j["dns"], "enabled", "dns", &c.dns.enabled);
+    read(j["dns"], "listen", "dns", &c.dns.listen);
+  }
   validate(c);
   return c;
 }
@@ -182,6 +192,7 @@ std::string config_to_json(const NodeConfig& c) {
                      {"timeout_vote_ms", c.consensus.timeout_vote_ms},
                      {"timeout_vote_delta_ms", c.consensus.timeout_vote_delta_ms}}},
       {"log", {{"level", c.log.level}}},
+      {"dns", {{"enabled", c.dns.enabled}, {"listen", c.dns.listen}}},
   };
   return j.dump(2) + "\n";
 }

@@ -55,6 +55,12 @@ struct ConsensusConfig {
   std::uint32_t timeout_vote_delta_ms = 500;
 };
 
+// The naming module's DNS server (src/dns): off unless enabled here or by --dns-listen.
+struct DnsConfig {
+  bool enabled = false;
+  std::string listen = "127.0.0.1:5353";
+};
+
 struct LogConfig {
   std::string level = "info";  // trace, debug, info, warn, error
 };
@@ -67,6 +73,7 @@ struct NodeConfig {
   P2pConfig p2p;
   ConsensusConfig consensus;
   LogConfig log;
+  DnsConfig dns;
 };
 
 // Throws std::invalid_argument("config: ...") on any problem.

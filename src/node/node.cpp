@@ -278,6 +278,8 @@ std::optional<std::uint64_t> Node::height_of(const crypto::Hash32& block_hash) c
   return store_->height_of(block_hash);
 }
 
+const state::StateView* Node::committed_state() const { return store_.get(); }
+
 api::AccountInfo Node::account(const crypto::Address& address) const {
   const modules::bank::Account a = modules::bank::load_account(*store_, address);
   const mempool::SenderState s = mempool_->sender(address);

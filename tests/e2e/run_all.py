@@ -12,6 +12,7 @@ import test_cli
 import test_consensus
 import test_crash
 import test_light
+import test_naming
 
 
 TESTS = [
@@ -27,6 +28,7 @@ TESTS = [
     test_consensus.test_delayed_lossy_links_and_a_healed_partition,
     test_light.test_verify_account_and_refuse_tampering,
     test_light.test_verify_long_chain_shows_progress,
+    test_naming.test_naming_over_dns_and_cli,
 ]
 
 

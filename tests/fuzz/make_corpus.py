@@ -4,6 +4,7 @@
 Run from anywhere; rerun after the vectors change. The output is checked in."""
 import json
 import pathlib
+import struct
 
 here = pathlib.Path(__file__).resolve().parent
 vectors = json.loads((here.parent / "vectors" / "protocol_vectors.json").read_text())
@@ -39,3 +40,26 @@ put("fuzz_payload", "transfer_no_memo", bytes.fromhex(tx["fields"]["payload_body
 # State proofs: one selector byte (key and claim, see fuzz_smt_proof.cpp) and a vector proof.
 for i, p in enumerate(vectors["state"]["proofs"]):
     put("fuzz_smt_proof", f"vector_proof_{i}", bytes([i * 64 + i]) + bytes.fromhex(p["proof"]))
+# DNS queries (fuzz_dns_query.cpp): built here from RFC 1035's layout, not from the vectors.
+
+
+def dns_name(n):
+    return b"".join(bytes([len(label)]) + label.encode() for label in n.split(".") if label) + b"\0"
+
+
+def dns_query(n, qtype, edns=None, opcode=0):
+    header = struct.pack(">HHHHHH", 0x1234, (opcode << 11) | 0x0100, 1, 0, 0, 1 if edns else 0)
+    body = dns_name(n) + struct.pack(">HH", qtype, 1)
+    if edns:
+        body += b"\0" + struct.pack(">HHIH", 41, edns, 0, 0)
+    return header + body
+
+
+for seed_name, seed in {
+        "a_alice": dns_query("alice.tel", 1), "aaaa_alice": dns_query("alice.tel", 28),
+        "txt_edns": dns_query("alice.tel", 16, 4096), "srv": dns_query("_sip._udp.alice.tel", 33),
+        "naptr_enum": dns_query("5.4.3.2.1.5.5.5.1.4.e164.arpa", 35), "soa_apex": dns_query("tel", 6),
+        "nxdomain": dns_query("bob.tel", 1), "refused": dns_query("example.com", 1),
+        "notify": dns_query("tel", 6, opcode=4), "any": dns_query("alice.tel", 255, 1232),
+        "pointer_loop": struct.pack(">HHHHHH", 1, 0x0100, 1, 0, 0, 0) + b"\xc0\x0c\x00\x01\x00\x01"}.items():
+    put("fuzz_dns_query", seed_name, seed)

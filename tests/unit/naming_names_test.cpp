@@ -187,7 +187,7 @@ TEST_F(NamesTest, SubnamesFollowTheirParent) {
   ASSERT_EQ(submit(2, NameSetSubname{"x.phone.alice.tel", addr(3)}), ResultCode::kOk);
   expect_refused(3, NameSetSubname{"y.phone.alice.tel", addr(3)}, ResultCode::kNotNameOwner);
   expect_refused(1, NameSetSubname{"a.nobody.tel", addr(3)}, ResultCode::kParentNotFound);
-  expect_refused(1, NameSetSubname{"alice.tel", addr(3)}, ResultCode::kNameUnknownZone);
+  expect_refused(1, NameSetSubname{"alice.tel", addr(3)}, ResultCode::kNotSubname);
   expect_refused(1, NameRenew{"phone.alice.tel"}, ResultCode::kNameUnknownZone);
   // When alice.tel lapses and is registered anew, the old subnames are gone.
   height_ = name("alice.tel")->expires_at + 20;

@@ -192,7 +192,7 @@ TEST_F(NumbersTest, ApprovalOnlyBySubscriberBeforeThePortHeight) {
 TEST_F(NumbersTest, DonorMayObjectOnlyBeforeTheDeadline) {
   std::uint64_t requested = height_;
   request_port();
-  expect_refused(kOpB, NumberPortReject{"442079460123", "no"}, ResultCode::kNotServingOperator);
+  expect_refused(kOpB, NumberPortReject{"442079460123", "no"}, ResultCode::kNotPortDonor);
   height_ = requested + 4;  // last block before the deadline (5)
   ASSERT_EQ(submit(kOpA, NumberPortReject{"442079460123", "contract check failed"}), ResultCode::kOk);
   EXPECT_FALSE(number("442079460123")->port);

@@ -126,7 +126,7 @@ ResultCode NameRenew::apply(TxContext& ctx) const {
 
 ResultCode NameSetSubname::apply(TxContext& ctx) const {
   const chain::NamingParams params = load_params(ctx.state);
-  if (label_count(name) < 3 || !in_zone(params, name)) return ResultCode::kNameUnknownZone;
+  if (label_count(name) < 3 || !in_zone(params, name)) return ResultCode::kNotSubname;
   const std::string_view parent = parent_of(name);
   auto parent_view = view_name(ctx.state, params, ctx.height, parent);
   if (!parent_view || parent_view->status == NameStatus::kAvailable) return ResultCode::kParentNotFound;
@@ -273,7 +273,7 @@ ResultCode NumberPortReject::apply(TxContext& ctx) const {
   const chain::NamingParams params = load_params(ctx.state);
   auto n = settled_number(ctx, number);
   if (!n || !n->port) return ResultCode::kNoPortPending;
-  if (n->port->donor != ctx.sender) return ResultCode::kNotServingOperator;
+  if (n->port->donor != ctx.sender) return ResultCode::kNotPortDonor;
   if (ctx.height >= n->port->requested_at + params.port_deadline_blocks) return ResultCode::kPortDeadlinePassed;
   n->port.reset();
   HistoryEntry e = event(ctx, Event::kPortRejected);

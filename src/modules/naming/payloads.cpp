@@ -263,7 +263,8 @@ Json NumberAllocate::to_json() const { return {{"prefix", prefix}, {"length", le
 NumberAllocate NumberAllocate::from_json(const Json& j) {
   only(j, {"prefix", "length", "holder"}, kName);
   const std::uint64_t length = u64_field(j, "length");
-  if (length > 255) throw std::invalid_argument("'length' must be at most 15 digits");
+  // E.164 numbers have at most 15 digits; a larger length would be refused by check() (148).
+  if (length > kNumberDigitsMax) throw std::invalid_argument("'length' must be at most 15 digits");
   return {number_field(j, "prefix"), static_cast<std::uint8_t>(length), address_field(j, "holder")};
 }
 

@@ -1,6 +1,7 @@
 #include "modules/naming/records.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <stdexcept>
 
 #include "modules/naming/limits.h"
@@ -298,9 +299,31 @@ Bytes need_hex(const Json& j, const char* key, std::size_t size) {
   return *b;
 }
 
+// A misspelt optional field ("replacment") would otherwise be dropped without a word and
+// the default stored in its place, so every object names the only fields it may hold.
+void only_fields(const Json& j, std::initializer_list<std::string_view> allowed, std::string_view what) {
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string list;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      throw std::invalid_argument("unknown field '" + key + "' in " + std::string(what) + " (allowed: " + list + ")");
+    }
+  }
+}
+
+void only_record_fields(const Json& j, const std::string& type) {
+  const std::string what = type + " record";
+  if (type == "SRV") return only_fields(j, {"type", "service", "proto", "priority", "weight", "port", "target"}, what);
+  if (type == "NAPTR") {
+    return only_fields(j, {"type", "order", "preference", "flags", "services", "regexp", "replacement"}, what);
+  }
+  only_fields(j, {"type", "value"}, what);
+}
+
 Record record_from_json(const Json& j) {
   if (!j.is_object()) throw std::invalid_argument("each record must be an object with a 'type'");
   const std::string type = need_string(j, "type");
+  only_record_fields(j, type);
   if (type == "A") {
     auto ip = parse_ipv4(need_string(j, "value"));
     if (!ip) throw std::invalid_argument("A record 'value' must be an IPv4 address like 192.0.2.1");
@@ -372,6 +395,7 @@ Json records_to_json(const RecordSet& set) {
 
 RecordSet records_from_json(const Json& j) {
   if (!j.is_object()) throw std::invalid_argument("records must be an object {\"ttl\", \"records\": [...]}");
+  only_fields(j, {"ttl", "records"}, "a record set");
   RecordSet set;
   if (j.contains("ttl")) {
     if (!j["ttl"].is_number_unsigned() || j["ttl"].get<std::uint64_t>() > kTtlMax) {
@@ -381,7 +405,7 @@ RecordSet records_from_json(const Json& j) {
   }
   if (j.contains("records")) {
     if (!j["records"].is_array()) throw std::invalid_argument("'records' must be an array");
-    if (j["records"].size() > 2 * kRecordsMax) throw std::invalid_argument("at most 16 records per name");
+    if (j["records"].size() > kRecordsMax) throw std::invalid_argument("at most 16 records per name");
     for (const Json& r : j["records"]) set.records.push_back(record_from_json(r));
   }
   return set;
@@ -457,6 +481,7 @@ std::vector<Routing> routing_from_json(const Json& j) {
   std::vector<Routing> out;
   for (const Json& x : j) {
     if (!x.is_object()) throw std::invalid_argument("each routing record must be an object");
+    only_fields(x, {"service", "uri", "order", "preference"}, "a routing record");
     Routing r;
     const std::string service = x.contains("service") ? need_string(x, "service") : "E2U+sip";
     if (service == "E2U+sip" || service == "sip") {

@@ -1,0 +1,188 @@
+#include "dns/dns_server.h"
+
+// Boost 1.74's Asio headers need <utility> first with g++ 12 (docs/TOOLCHAIN.md).
+#include <array>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace telco::dns {
+namespace {
+
+namespace asio = boost::asio;
+using udp = asio::ip::udp;
+using tcp = asio::ip::tcp;
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+ public:
+  TcpConnection(tcp::socket socket, const AnswerFn& answer, const DnsServerConfig& config,
+                std::atomic<std::size_t>& open)
+      : socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        answer_(answer),
+        config_(config),
+        open_(open) {}
+  ~TcpConnection() { --open_; }
+
+  void start() { read_length(); }
+
+ private:
+  void arm_timer() {
+    timer_.expires_after(config_.tcp_idle_timeout);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) {
+        boost::system::error_code ignored;
+        self->socket_.close(ignored);
+      }
+    });
+  }
+
+  void read_length() {
+    if (queries_++ >= config_.tcp_queries_max) return;
+    arm_timer();
+    asio::async_read(socket_, asio::buffer(length_),
+                     [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                       if (ec) return;
+                       const std::size_t n = (std::size_t{self->length_[0]} << 8) | self->length_[1];
+                       if (n == 0) return;  // nothing to answer: close
+                       self->query_.resize(n);
+                       self->read_query();
+                     });
+  }
+
+  void read_query() {
+    asio::async_read(socket_, asio::buffer(query_),
+                     [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                       if (ec) return;
+                       self->timer_.cancel();
+                       Bytes reply = self->answer_(self->query_, Transport::kTcp);
+                       if (reply.empty() || reply.size() > 65'535) return;  // close, as for a message we drop
+                       self->out_.resize(2 + reply.size());
+                       self->out_[0] = static_cast<std::uint8_t>(reply.size() >> 8);
+                       self->out_[1] = static_cast<std::uint8_t>(reply.size() & 0xFF);
+                       std::copy(reply.begin(), reply.end(), self->out_.begin() + 2);
+                       self->write_reply();
+                     });
+  }
+
+  void write_reply() {
+    arm_timer();
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                        if (!ec) self->read_length();
+                      });
+  }
+
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  const AnswerFn& answer_;
+  const DnsServerConfig& config_;
+  std::atomic<std::size_t>& open_;
+  std::array<std::uint8_t, 2> length_{};
+  Bytes query_;
+  Bytes out_;
+  std::size_t queries_ = 0;
+};
+
+}  // namespace
+
+struct DnsServer::Impl {
+  Impl(DnsServerConfig c, AnswerFn a)
+      : config(std::move(c)), answer(std::move(a)), udp_socket(io), acceptor(io) {}
+
+  void receive() {
+    udp_socket.async_receive_from(asio::buffer(udp_in), udp_peer,
+                                  [this](const boost::system::error_code& ec, std::size_t n) {
+                                    if (ec == asio::error::operation_aborted) return;
+                                    if (!ec) {
+                                      udp_out = answer(ByteView(udp_in.data(), n), Transport::kUdp);
+                                      if (!udp_out.empty()) {
+                                        boost::system::error_code ignored;
+                                        // A full send buffer drops the answer, as the network may.
+                                        udp_socket.send_to(asio::buffer(udp_out), udp_peer, 0, ignored);
+                                      }
+                                    }
+                                    receive();
+                                  });
+  }
+
+  void accept() {
+    acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        if (tcp_open.load() >= config.tcp_connections_max) {
+          boost::system::error_code ignored;
+          socket.close(ignored);
+        } else {
+          ++tcp_open;
+          std::make_shared<TcpConnection>(std::move(socket), answer, config, tcp_open)->start();
+        }
+      }
+      accept();
+    });
+  }
+
+  DnsServerConfig config;
+  AnswerFn answer;
+  asio::io_context io;
+  udp::socket udp_socket;
+  tcp::acceptor acceptor;
+  std::array<std::uint8_t, kQueryBytesMax> udp_in{};
+  udp::endpoint udp_peer;
+  Bytes udp_out;
+  std::atomic<std::size_t> tcp_open{0};
+  std::vector<std::thread> threads;
+  std::uint16_t bound_port = 0;
+};
+
+DnsServer::DnsServer(DnsServerConfig config, AnswerFn answer)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(answer))) {}
+
+DnsServer::~DnsServer() { stop(); }
+
+void DnsServer::start() {
+  Impl& s = *impl_;
+  const std::string where = s.config.listen_address + ":" + std::to_string(s.config.port);
+  try {
+    const auto address = asio::ip::make_address(s.config.listen_address);
+    tcp::endpoint tcp_end(address, s.config.port);
+    s.acceptor.open(tcp_end.protocol());
+    s.acceptor.set_option(tcp::acceptor::reuse_address(true));
+    s.acceptor.bind(tcp_end);
+    s.acceptor.listen();
+    s.bound_port = s.acceptor.local_endpoint().port();
+    // UDP on the port TCP got, so a port of 0 gives one number for both.
+    udp::endpoint udp_end(address, s.bound_port);
+    s.udp_socket.open(udp_end.protocol());
+    s.udp_socket.bind(udp_end);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("dns: cannot listen on " + where + ": " + e.what());
+  }
+  s.receive();
+  s.accept();
+  // The UDP handler owns one receive buffer, so UDP is served by one thread at a time;
+  // extra threads serve TCP connections.
+  const unsigned n = std::max(1u, s.config.io_threads);
+  for (unsigned i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.io.run(); });
+}
+
+void DnsServer::stop() {
+  if (!impl_) return;
+  Impl& s = *impl_;
+  if (s.threads.empty()) return;
+  s.io.stop();
+  for (std::thread& t : s.threads) t.join();
+  s.threads.clear();
+}
+
+std::uint16_t DnsServer::port() const { return impl_->bound_port; }
+
+}  // namespace telco::dns
