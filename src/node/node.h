@@ -78,6 +78,7 @@ class Node final : public api::Backend {
   // Proofs and light clients (node_proofs.cpp).
   std::optional<std::uint64_t> state_oldest_height() const override;
   std::optional<api::StateProof> state_proof(ByteView key, std::uint64_t height) const override;
+  std::optional<Bytes> state_value(ByteView key) const override;
   std::vector<chain::GenesisValidator> validators_at(std::uint64_t height) const override;
   std::vector<api::ValidatorChange> validator_changes(std::uint64_t from, std::uint64_t to,
                                                       std::size_t limit) const override;
