@@ -17,5 +17,6 @@ void add_key_commands(CLI::App& app, Context& ctx);
 void add_query_commands(CLI::App& app, Context& ctx);
 void add_send_command(CLI::App& app, Context& ctx);
 void add_verify_commands(CLI::App& app, Context& ctx);
+void add_device_commands(CLI::App& app, Context& ctx);
 
 }  // namespace telco::cli
