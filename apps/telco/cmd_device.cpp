@@ -304,6 +304,19 @@ Json offline_outcome(dev::AuthOutcome o, std::uint64_t height) {
           {"height", height}, {"mode", "offline"}};
 }
 
+// The value of `key` at `height` (nullopt: proven absent), from the node's proof checked
+// against the state root of the header the light client verified.
+std::optional<Bytes> proven_value(const NodeClient& node, const light::LightClient& client, const Bytes& key,
+                                  std::uint64_t height, const std::string& what) {
+  const Json body = node.get("/v1/state/proof?key=" + to_hex(key) + "&height=" + std::to_string(height));
+  light::Verdict why;
+  auto proven = light::decode_state_proof(body, &why);
+  if (!proven) require(why, what);
+  const std::optional<ByteView> value = proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
+  require(client.verify_state(height, key, value, proven->proof), what);
+  return proven->value;
+}
+
 int run_authenticate(const Context& ctx, const DeviceOptions& o) {
   if (o.challenge.empty() || o.signature.empty()) throw UsageError("authenticate needs --challenge HEX and --signature HEX");
   if (!o.offline) {
@@ -332,14 +345,23 @@ int run_authenticate(const Context& ctx, const DeviceOptions& o) {
   light::LightClient client = verify_headers(node, anchor, height, {});
   if (anchor.genesis.chain_id != c->chain_id)
     return report_auth(ctx, offline_outcome(dev::AuthOutcome::kWrongChain, height));
-  const Json body = node.get("/v1/devices/" + to_hex(c->id_hash) + "/proof?height=" + std::to_string(height));
-  light::Verdict why;
-  auto proven = light::decode_state_proof(body, &why);
-  if (!proven) require(why, "device proof");
-  const std::optional<ByteView> value = proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
-  require(client.verify_state(height, dev::device_key(c->id_hash), value, proven->proof), "device proof");
-  const auto record = proven->value ? dev::decode_device(*proven->value) : std::nullopt;
-  const dev::AuthOutcome outcome = dev::verify_answer(anchor.genesis.chain_id, *c, sig, record, now);
+  dev::AuthOutcome outcome;
+  if (!o.fleet_file.empty()) {
+    // A fleet member not claimed yet: the fleet record and the member's mark (proven
+    // absent, or claimed/revoked), then the path from the fleet file.
+    const FleetFile f = fleet_from_json(read_json_file(o.fleet_file, "fleet file"));
+    const std::size_t i = fleet_index_of(f, c->id_hash);
+    const auto fleet_bytes = proven_value(node, client, dev::fleet_key(f.fleet_id), height, "fleet proof");
+    const auto mark_bytes = proven_value(node, client, dev::member_key(f.fleet_id, c->id_hash), height, "member proof");
+    const auto fleet = fleet_bytes ? dev::decode_fleet(*fleet_bytes) : std::nullopt;
+    std::optional<dev::MemberMark> mark;
+    if (mark_bytes && mark_bytes->size() == 1) mark = static_cast<dev::MemberMark>((*mark_bytes)[0]);
+    outcome = dev::verify_member_answer(anchor.genesis.chain_id, *c, sig, fleet, mark, {i, f.keys[i], f.paths[i]}, now);
+  } else {
+    const auto value = proven_value(node, client, dev::device_key(c->id_hash), height, "device proof");
+    const auto record = value ? dev::decode_device(*value) : std::nullopt;
+    outcome = dev::verify_answer(anchor.genesis.chain_id, *c, sig, record, now);
+  }
   if (outcome == dev::AuthOutcome::kOk) {
     table[nonce]["used"] = true;
     save_local_table(path, table, now);
@@ -488,6 +510,7 @@ void add_device_commands(CLI::App& app, Context& ctx) {
   auth->add_flag("--offline", o->offline, "Verify headers and the device's state proof with the light client");
   auth->add_option("--genesis", o->genesis_file, "Offline: trusted genesis file");
   auth->add_option("--genesis-hash", o->genesis_hash, "Offline: pinned genesis hash");
+  auth->add_option("--fleet-file", o->fleet_file, "Offline: the device is an unclaimed member of this fleet");
   auth->add_option("--challenges-file", o->challenges_file, "Local challenge table (default: HOME/device-challenges.json)");
 
   auto* sim = d->add_subcommand("simulate", "Play a device from its key file: answer challenges, sign readings");

@@ -9,7 +9,7 @@ import os
 from harness import Cli, Node, check
 
 
-def auth_round(cli, device, offline, genesis_hash, table):
+def auth_round(cli, device, offline, genesis_hash, table, extra=()):
     """Issues a challenge (node or local), lets the device answer, verifies. Returns
     (exit code, JSON answer, challenge, signature)."""
     if offline:
@@ -17,11 +17,11 @@ def auth_round(cli, device, offline, genesis_hash, table):
     else:
         c = cli.json("device", "challenge", "--device", device, "--verifier", "gnb-e2e")
     sig = cli.json("device", "simulate", "answer", "--device", device, "--challenge", c["challenge"])["signature"]
-    return verify(cli, c["challenge"], sig, offline, genesis_hash, table) + (c["challenge"], sig)
+    return verify(cli, c["challenge"], sig, offline, genesis_hash, table, extra) + (c["challenge"], sig)
 
 
-def verify(cli, challenge, sig, offline, genesis_hash, table):
-    args = ["--json", "device", "authenticate", "--challenge", challenge, "--signature", sig]
+def verify(cli, challenge, sig, offline, genesis_hash, table, extra=()):
+    args = ["--json", "device", "authenticate", "--challenge", challenge, "--signature", sig, *extra]
     if offline:
         args += ["--offline", "--genesis-hash", genesis_hash, "--challenges-file", table]
     out = cli.run(*args, check_ok=False)
@@ -77,10 +77,17 @@ def test_device_authenticates_online_and_offline_then_fails_when_stolen(bins, wo
         fleet = cli.json("--key", "demo", "device", "register-fleet", "--devices", devices_file, "--out", fleet_file,
                          "--owner", "demo", "--operator", "demo")
         check(fleet["status"] == "finalized" and fleet["size"] == 3, f"register-fleet: {fleet}")
+        # An unclaimed member authenticates offline by its path, the fleet and its mark proven.
+        code, ok, _, _ = auth_round(cli, os.path.join(workdir, "member0.json"), True, genesis_hash, table,
+                                    ("--fleet-file", fleet_file))
+        check(code == 0 and ok["ok"] is True, f"unclaimed member offline: {ok}")
         claim = cli.json("--key", "demo", "device", "claim", "--fleet-file", fleet_file, "--id", members[2]["id_hash"])
         check(claim["status"] == "finalized", f"claim: {claim}")
         code, ok, _, _ = auth_round(cli, os.path.join(workdir, "member2.json"), False, genesis_hash, table)
         check(code == 0 and ok["ok"] is True, f"claimed member online: {ok}")
+        code, refused, _, _ = auth_round(cli, os.path.join(workdir, "member2.json"), True, genesis_hash, table,
+                                         ("--fleet-file", fleet_file))
+        check(code == 1 and refused["outcome"] == "fleet_member_claimed", f"claimed member by path: {refused}")
 
         # Readings: signed by the device, anchored by the gateway (the operator), one verified.
         readings = [cli.json("device", "simulate", "reading", "--device", device, "--seq", str(s),
