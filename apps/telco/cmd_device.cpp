@@ -1,22 +1,23 @@
 // telco device ...: device identity (issue #4). Transactions are built and signed here and
 // sent to POST /v1/txs; reads, challenges and online authentication use the device routes;
 // the offline path verifies headers and the device's state proof with the light client.
+#include <sodium.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sodium.h>
 #include <sstream>
 #include <thread>
 
 #include "cli_error.h"
 #include "commands.h"
 #include "device_files.h"
+#include "light/wire.h"
 #include "render.h"
 #include "requests.h"
 #include "transfer.h"
 #include "util/hex.h"
-#include "light/wire.h"
 #include "verify_chain.h"
 
 namespace telco::cli {
@@ -31,7 +32,8 @@ constexpr double kWaitTimeoutS = 60.0;
 constexpr std::size_t kLocalChallengesMax = 10'000;
 
 struct DeviceOptions {
-  std::string device_file, new_device_file, out, identifier, id, public_key, owner, serving, fleet, fleet_file;
+  std::string device_file, new_device_file, out, identifier, id, public_key, owner, serving, fleet,
+      fleet_file;
   std::string devices_file, readings_file, batch_file, status, to, purpose = "attach", verifier = "telco-cli";
   std::string challenge, signature, value, genesis_file, genesis_hash, challenges_file;
   std::vector<std::string> attributes;
@@ -40,9 +42,9 @@ struct DeviceOptions {
 };
 
 std::uint64_t wall_ms() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
 }
 
 Json read_json_file(const std::string& path, const char* what) {
@@ -62,7 +64,8 @@ void write_json_file(const std::string& path, const Json& j) {
 template <std::size_t N>
 std::array<std::uint8_t, N> hex_arg(const std::string& text, const char* what) {
   auto b = from_hex(text);
-  if (!b || b->size() != N) throw UsageError(std::string(what) + " must be " + std::to_string(2 * N) + " hex digits");
+  if (!b || b->size() != N)
+    throw UsageError(std::string(what) + " must be " + std::to_string(2 * N) + " hex digits");
   std::array<std::uint8_t, N> out;
   std::copy(b->begin(), b->end(), out.begin());
   return out;
@@ -72,7 +75,8 @@ std::array<std::uint8_t, N> hex_arg(const std::string& text, const char* what) {
 crypto::Hash32 device_of(const DeviceOptions& o) {
   if (!o.id.empty()) return hex_arg<32>(o.id, "--id");
   if (!o.identifier.empty()) return dev::device_id_hash(o.identifier);
-  if (!o.device_file.empty()) return device_key_from_json(read_json_file(o.device_file, "device file")).id_hash();
+  if (!o.device_file.empty())
+    return device_key_from_json(read_json_file(o.device_file, "device file")).id_hash();
   throw UsageError("name the device with --id HASH, --identifier RAW or --device FILE");
 }
 
@@ -86,7 +90,8 @@ std::vector<dev::Attribute> attributes_of(const DeviceOptions& o) {
   return {sorted.begin(), sorted.end()};
 }
 
-std::optional<TxProgress> wait_final(const NodeClient& node, const std::string& hash, Clock::time_point deadline) {
+std::optional<TxProgress> wait_final(const NodeClient& node, const std::string& hash,
+                                     Clock::time_point deadline) {
   while (Clock::now() < deadline) {
     try {
       TxProgress p = parse_tx_status(node.get_allowing_not_found(tx_path(hash)).body);
@@ -104,7 +109,8 @@ std::optional<TxProgress> wait_final(const NodeClient& node, const std::string& 
 int send_payload(const Context& ctx, const chain::Payload& payload, Json summary) {
   const NodeClient node = ctx.node();
   const std::string from = ctx.keystore().info(ctx.options.key).address;
-  const SenderState sender = sender_state(node.get("/v1/status"), node.get(account_path(parse_address(from, "sender"))));
+  const SenderState sender =
+      sender_state(node.get("/v1/status"), node.get(account_path(parse_address(from, "sender"))));
   chain::Transaction tx;
   tx.chain_id = sender.chain_id;
   tx.nonce = sender.nonce;
@@ -115,7 +121,8 @@ int send_payload(const Context& ctx, const chain::Payload& payload, Json summary
   summary["hash"] = hash;
   summary["from"] = from;
   const SubmitOutcome submitted = parse_submit_response(node.post("/v1/txs", submit_body(tx)));
-  auto fail = [&](const std::string& status, std::uint64_t code, const std::string& name, const std::string& msg) {
+  auto fail = [&](const std::string& status, std::uint64_t code, const std::string& name,
+                  const std::string& msg) {
     summary["status"] = status;
     summary["result"] = {{"code", code}, {"name", name}, {"message", msg}};
     if (ctx.options.json) ctx.emit(summary, "");
@@ -123,11 +130,14 @@ int send_payload(const Context& ctx, const chain::Payload& payload, Json summary
     return kExitFailed;
   };
   if (!submitted.accepted) return fail("rejected", submitted.code, submitted.name, submitted.message);
-  const auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(kWaitTimeoutS * 1000));
+  const auto deadline =
+      Clock::now() + std::chrono::milliseconds(static_cast<std::int64_t>(kWaitTimeoutS * 1000));
   const auto final = wait_final(node, hash, deadline);
-  if (!final) return fail("pending", 0, "not_final", "not final within 60 s; check with 'telco tx " + hash + "'");
+  if (!final)
+    return fail("pending", 0, "not_final", "not final within 60 s; check with 'telco tx " + hash + "'");
   if (final->phase == TxPhase::kRejected) return fail("rejected", final->code, final->name, final->message);
-  if (final->code != 0) return fail("failed", final->code, final->name, final->message + "; the fee was charged");
+  if (final->code != 0)
+    return fail("failed", final->code, final->name, final->message + "; the fee was charged");
   summary["status"] = "finalized";
   summary["height"] = final->height;
   ctx.emit(summary, std::string(summary["type"].get<std::string>()) + " finalized in block " +
@@ -146,7 +156,8 @@ int run_keygen(const Context& ctx, const DeviceOptions& o) {
   if (o.identifier.empty() || o.out.empty()) throw UsageError("keygen needs --identifier and --out");
   const DeviceKeyFile d{o.identifier, crypto::KeyPair::generate()};
   write_json_file(o.out, device_key_json(d));
-  const Json j = {{"file", o.out}, {"id_hash", to_hex(d.id_hash())}, {"public_key", to_hex(d.key.public_key())}};
+  const Json j = {
+      {"file", o.out}, {"id_hash", to_hex(d.id_hash())}, {"public_key", to_hex(d.key.public_key())}};
   ctx.emit(j, "device key written to " + o.out + "\nid_hash    " + to_hex(d.id_hash()) + "\npublic_key " +
                   to_hex(d.key.public_key()));
   return kExitOk;
@@ -169,11 +180,13 @@ int run_register(const Context& ctx, const DeviceOptions& o) {
 }
 
 int run_register_fleet(const Context& ctx, const DeviceOptions& o) {
-  if (o.devices_file.empty() || o.out.empty()) throw UsageError("register-fleet needs --devices FILE and --out FILE");
+  if (o.devices_file.empty() || o.out.empty())
+    throw UsageError("register-fleet needs --devices FILE and --out FILE");
   const FleetFile f = build_fleet(read_json_file(o.devices_file, "devices file"));
   write_json_file(o.out, fleet_file_json(f));
-  if (!ctx.options.json) std::cout << "fleet " << to_hex(f.fleet_id) << ": " << f.size << " devices, root "
-                                   << to_hex(f.root) << "; paths written to " << o.out << "\n";
+  if (!ctx.options.json)
+    std::cout << "fleet " << to_hex(f.fleet_id) << ": " << f.size << " devices, root " << to_hex(f.root)
+              << "; paths written to " << o.out << "\n";
   return send(ctx, dev::DeviceRegisterFleet{f.root, f.size, ctx.resolve_address(o.owner, "--owner"),
                                             ctx.resolve_address(o.serving, "--operator"), attributes_of(o)});
 }
@@ -206,7 +219,8 @@ int run_status_change(const Context& ctx, const DeviceOptions& o, const std::str
   if (verb == "suspend") return send(ctx, dev::DeviceSetStatus{id, dev::DeviceStatus::kSuspended});
   if (verb == "resume") return send(ctx, dev::DeviceSetStatus{id, dev::DeviceStatus::kActive});
   if (verb == "revoke") {
-    return send(ctx, dev::DeviceRevoke{id, o.fleet.empty() ? crypto::Hash32{} : hex_arg<32>(o.fleet, "--fleet")});
+    return send(ctx,
+                dev::DeviceRevoke{id, o.fleet.empty() ? crypto::Hash32{} : hex_arg<32>(o.fleet, "--fleet")});
   }
   auto s = dev::parse_status(o.status);
   if (!s || (*s != dev::DeviceStatus::kStolen && *s != dev::DeviceStatus::kLost))
@@ -262,15 +276,17 @@ void save_local_table(const std::string& path, Json table, std::uint64_t now) {
   for (auto it = table.begin(); it != table.end();) {
     it = it.value().value("expires_ms", std::uint64_t{0}) < now ? table.erase(it) : std::next(it);
   }
-  if (table.size() > kLocalChallengesMax) throw CliError("too_many_challenges", "the local challenge table is full");
+  if (table.size() > kLocalChallengesMax)
+    throw CliError("too_many_challenges", "the local challenge table is full");
   write_json_file(path, table);
 }
 
 int run_challenge(const Context& ctx, const DeviceOptions& o) {
   const crypto::Hash32 id = device_of(o);
   if (!o.local) {
-    const Json j = ctx.node().post("/v1/devices/challenge", {{"id_hash", to_hex(id)}, {"purpose", o.purpose},
-                                                             {"verifier_id", o.verifier}, {"ttl_ms", o.ttl_ms}});
+    const Json j = ctx.node().post(
+        "/v1/devices/challenge",
+        {{"id_hash", to_hex(id)}, {"purpose", o.purpose}, {"verifier_id", o.verifier}, {"ttl_ms", o.ttl_ms}});
     ctx.emit(j, j["challenge"].get<std::string>());
     return kExitOk;
   }
@@ -300,8 +316,11 @@ int report_auth(const Context& ctx, Json j) {
 }
 
 Json offline_outcome(dev::AuthOutcome o, std::uint64_t height) {
-  return {{"ok", o == dev::AuthOutcome::kOk}, {"outcome", dev::auth_name(o)}, {"message", dev::auth_message(o)},
-          {"height", height}, {"mode", "offline"}};
+  return {{"ok", o == dev::AuthOutcome::kOk},
+          {"outcome", dev::auth_name(o)},
+          {"message", dev::auth_message(o)},
+          {"height", height},
+          {"mode", "offline"}};
 }
 
 // The value of `key` at `height` (nullopt: proven absent), from the node's proof checked
@@ -312,15 +331,18 @@ std::optional<Bytes> proven_value(const NodeClient& node, const light::LightClie
   light::Verdict why;
   auto proven = light::decode_state_proof(body, &why);
   if (!proven) require(why, what);
-  const std::optional<ByteView> value = proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
+  const std::optional<ByteView> value =
+      proven->value ? std::optional<ByteView>(*proven->value) : std::nullopt;
   require(client.verify_state(height, key, value, proven->proof), what);
   return proven->value;
 }
 
 int run_authenticate(const Context& ctx, const DeviceOptions& o) {
-  if (o.challenge.empty() || o.signature.empty()) throw UsageError("authenticate needs --challenge HEX and --signature HEX");
+  if (o.challenge.empty() || o.signature.empty())
+    throw UsageError("authenticate needs --challenge HEX and --signature HEX");
   if (!o.offline) {
-    Json j = ctx.node().post("/v1/devices/authenticate", {{"challenge", o.challenge}, {"signature", o.signature}});
+    Json j =
+        ctx.node().post("/v1/devices/authenticate", {{"challenge", o.challenge}, {"signature", o.signature}});
     j["mode"] = "online";
     return report_auth(ctx, j);
   }
@@ -333,7 +355,8 @@ int run_authenticate(const Context& ctx, const DeviceOptions& o) {
   Json table = load_local_table(path);
   const std::string nonce = to_hex(c->nonce);
   if (!table.contains(nonce)) return report_auth(ctx, offline_outcome(dev::AuthOutcome::kNonceUnknown, 0));
-  if (table[nonce].value("used", false)) return report_auth(ctx, offline_outcome(dev::AuthOutcome::kNonceUsed, 0));
+  if (table[nonce].value("used", false))
+    return report_auth(ctx, offline_outcome(dev::AuthOutcome::kNonceUsed, 0));
   if (table[nonce].value("expires_ms", std::uint64_t{0}) != c->expires_ms)
     return report_auth(ctx, offline_outcome(dev::AuthOutcome::kNonceUnknown, 0));
 
@@ -352,11 +375,13 @@ int run_authenticate(const Context& ctx, const DeviceOptions& o) {
     const FleetFile f = fleet_from_json(read_json_file(o.fleet_file, "fleet file"));
     const std::size_t i = fleet_index_of(f, c->id_hash);
     const auto fleet_bytes = proven_value(node, client, dev::fleet_key(f.fleet_id), height, "fleet proof");
-    const auto mark_bytes = proven_value(node, client, dev::member_key(f.fleet_id, c->id_hash), height, "member proof");
+    const auto mark_bytes =
+        proven_value(node, client, dev::member_key(f.fleet_id, c->id_hash), height, "member proof");
     const auto fleet = fleet_bytes ? dev::decode_fleet(*fleet_bytes) : std::nullopt;
     std::optional<dev::MemberMark> mark;
     if (mark_bytes && mark_bytes->size() == 1) mark = static_cast<dev::MemberMark>((*mark_bytes)[0]);
-    outcome = dev::verify_member_answer(anchor.genesis.chain_id, *c, sig, fleet, mark, {i, f.keys[i], f.paths[i]}, now);
+    outcome = dev::verify_member_answer(anchor.genesis.chain_id, *c, sig, fleet, mark,
+                                        {i, f.keys[i], f.paths[i]}, now);
   } else {
     const auto value = proven_value(node, client, dev::device_key(c->id_hash), height, "device proof");
     const auto record = value ? dev::decode_device(*value) : std::nullopt;
@@ -379,7 +404,8 @@ int run_simulate(const Context& ctx, const DeviceOptions& o, const std::string& 
     auto c = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
     if (!c) throw UsageError("--challenge is not a challenge's hex bytes");
     if (c->id_hash != d.id_hash())
-      throw CliError("not_my_challenge", "the challenge is addressed to another device; this device does not answer");
+      throw CliError("not_my_challenge",
+                     "the challenge is addressed to another device; this device does not answer");
     const std::string sig = to_hex(dev::answer_challenge(d.key, *c));
     ctx.emit({{"signature", sig}, {"id_hash", to_hex(d.id_hash())}}, sig);
     return kExitOk;
@@ -399,7 +425,8 @@ int run_simulate(const Context& ctx, const DeviceOptions& o, const std::string& 
 }
 
 int run_anchor(const Context& ctx, const DeviceOptions& o) {
-  if (o.readings_file.empty() || o.out.empty()) throw UsageError("anchor needs --readings FILE and --out FILE");
+  if (o.readings_file.empty() || o.out.empty())
+    throw UsageError("anchor needs --readings FILE and --out FILE");
   const std::string chain_id = ctx.node().get("/v1/status").at("chain_id").get<std::string>();
   const Batch b = build_batch(chain_id, read_json_file(o.readings_file, "readings file"));
   write_json_file(o.out, batch_file_json(b));
@@ -407,7 +434,8 @@ int run_anchor(const Context& ctx, const DeviceOptions& o) {
 }
 
 int run_verify_reading(const Context& ctx, const DeviceOptions& o) {
-  if (o.batch_file.empty()) throw UsageError("verify-reading needs --batch-file FILE (from anchor) and --index N");
+  if (o.batch_file.empty())
+    throw UsageError("verify-reading needs --batch-file FILE (from anchor) and --index N");
   const Json batch = read_json_file(o.batch_file, "batch file");
   if (!batch.contains("readings") || o.index >= batch["readings"].size())
     throw UsageError("--index is beyond the batch's readings");
@@ -415,11 +443,14 @@ int run_verify_reading(const Context& ctx, const DeviceOptions& o) {
   Json reading = item["reading"];
   const std::string sig = reading["signature"].get<std::string>();
   reading.erase("signature");
-  const Json j = ctx.node().post("/v1/readings/verify", {{"reading", reading}, {"signature", sig},
-                                                         {"root", batch["root"]}, {"index", o.index},
+  const Json j = ctx.node().post("/v1/readings/verify", {{"reading", reading},
+                                                         {"signature", sig},
+                                                         {"root", batch["root"]},
+                                                         {"index", o.index},
                                                          {"path", item["path"]}});
   const bool ok = j.value("ok", false);
-  ctx.emit(j, ok ? "VALID: " + j["message"].get<std::string>() : "INVALID: " + j["message"].get<std::string>());
+  ctx.emit(j,
+           ok ? "VALID: " + j["message"].get<std::string>() : "INVALID: " + j["message"].get<std::string>());
   return ok ? kExitOk : kExitFailed;
 }
 
@@ -441,11 +472,13 @@ void device_names(CLI::App* c, DeviceOptions& o) {
 
 void add_device_commands(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<DeviceOptions>();
-  CLI::App* d = app.add_subcommand("device", "Device identity: register, manage, authenticate, anchor readings");
+  CLI::App* d =
+      app.add_subcommand("device", "Device identity: register, manage, authenticate, anchor readings");
   d->require_subcommand(1);
   d->footer(kGlobalOptionsNote);
 
-  auto* keygen = sub(d, ctx, o, "keygen", "Make a device key file (the device's own key; keep it on the device)", run_keygen);
+  auto* keygen = sub(d, ctx, o, "keygen",
+                     "Make a device key file (the device's own key; keep it on the device)", run_keygen);
   keygen->add_option("--identifier", o->identifier, "Raw identifier (IMEI, EID)")->required();
   keygen->add_option("--out", o->out, "Key file to write")->required();
 
@@ -453,12 +486,14 @@ void add_device_commands(CLI::App& app, Context& ctx) {
   device_names(reg, *o);
   reg->add_option("--public-key", o->public_key, "Device public key (hex), with --id or --identifier");
   reg->add_option("--owner", o->owner, "Owner: a tc1... address or local key name")->required();
-  reg->add_option("--operator", o->serving, "Serving operator: a tc1... address or local key name")->required();
+  reg->add_option("--operator", o->serving, "Serving operator: a tc1... address or local key name")
+      ->required();
   reg->add_option("--attr", o->attributes, "Attribute KEY=VALUE (repeatable), e.g. model=T-100");
 
-  auto* fleet = sub(d, ctx, o, "register-fleet", "Register a fleet by its Merkle root (one transaction under 1 KiB)",
-                    run_register_fleet);
-  fleet->add_option("--devices", o->devices_file, "JSON array of {identifier|id_hash, public_key}")->required();
+  auto* fleet = sub(d, ctx, o, "register-fleet",
+                    "Register a fleet by its Merkle root (one transaction under 1 KiB)", run_register_fleet);
+  fleet->add_option("--devices", o->devices_file, "JSON array of {identifier|id_hash, public_key}")
+      ->required();
   fleet->add_option("--out", o->out, "Fleet file to write: root and every member's path")->required();
   fleet->add_option("--owner", o->owner, "Owner of the fleet's devices")->required();
   fleet->add_option("--operator", o->serving, "Serving operator of the fleet's devices")->required();
@@ -468,7 +503,8 @@ void add_device_commands(CLI::App& app, Context& ctx) {
   device_names(claim, *o);
   claim->add_option("--fleet-file", o->fleet_file, "Fleet file from register-fleet")->required();
 
-  auto* rotate = sub(d, ctx, o, "rotate", "Rotate the device key (as owner, or signed by the current key)", run_rotate);
+  auto* rotate =
+      sub(d, ctx, o, "rotate", "Rotate the device key (as owner, or signed by the current key)", run_rotate);
   device_names(rotate, *o);
   rotate->add_option("--new-device", o->new_device_file, "Key file of the new key")->required();
   rotate->add_flag("--by-device", o->by_device, "Sign the rotation with the current key (--device FILE)");
@@ -479,10 +515,12 @@ void add_device_commands(CLI::App& app, Context& ctx) {
            {"suspend", "Suspend the device (serving operator only)"},
            {"resume", "Resume a suspended device (serving operator only)"},
            {"revoke", "Revoke the device for good (owner or operator)"}}) {
-    auto* c = sub(d, ctx, o, verb, help,
-                  [verb = verb](const Context& cx, const DeviceOptions& op) { return run_status_change(cx, op, verb); });
+    auto* c = sub(d, ctx, o, verb, help, [verb = verb](const Context& cx, const DeviceOptions& op) {
+      return run_status_change(cx, op, verb);
+    });
     device_names(c, *o);
-    if (verb == "transfer") c->add_option("--to", o->to, "New owner: a tc1... address or local key name")->required();
+    if (verb == "transfer")
+      c->add_option("--to", o->to, "New owner: a tc1... address or local key name")->required();
     if (verb == "report") c->add_option("--as", o->status, "stolen or lost")->required();
     if (verb == "revoke") c->add_option("--fleet", o->fleet, "Fleet id: revoke a member that is not claimed");
   }
@@ -490,48 +528,60 @@ void add_device_commands(CLI::App& app, Context& ctx) {
            {"status", "Show the device's record"},
            {"history", "List the device's history, newest first"},
            {"stolen", "Look the device up in the stolen-device list"}}) {
-    auto* c = sub(d, ctx, o, what, help,
-                  [what = what](const Context& cx, const DeviceOptions& op) { return run_show(cx, op, what); });
+    auto* c = sub(d, ctx, o, what, help, [what = what](const Context& cx, const DeviceOptions& op) {
+      return run_show(cx, op, what);
+    });
     device_names(c, *o);
   }
 
-  auto* challenge = sub(d, ctx, o, "challenge", "Issue a challenge for a device (by the node, or --local)", run_challenge);
+  auto* challenge =
+      sub(d, ctx, o, "challenge", "Issue a challenge for a device (by the node, or --local)", run_challenge);
   device_names(challenge, *o);
   challenge->add_option("--purpose", o->purpose, "What the authentication is for")->capture_default_str();
-  challenge->add_option("--verifier", o->verifier, "Verifier id (base station, server)")->capture_default_str();
-  challenge->add_option("--ttl-ms", o->ttl_ms, "Milliseconds until the challenge expires")->capture_default_str();
-  challenge->add_flag("--local", o->local, "Issue it here, for 'authenticate --offline' (kept in a local table)");
-  challenge->add_option("--challenges-file", o->challenges_file, "Local challenge table (default: HOME/device-challenges.json)");
+  challenge->add_option("--verifier", o->verifier, "Verifier id (base station, server)")
+      ->capture_default_str();
+  challenge->add_option("--ttl-ms", o->ttl_ms, "Milliseconds until the challenge expires")
+      ->capture_default_str();
+  challenge->add_flag("--local", o->local,
+                      "Issue it here, for 'authenticate --offline' (kept in a local table)");
+  challenge->add_option("--challenges-file", o->challenges_file,
+                        "Local challenge table (default: HOME/device-challenges.json)");
 
-  auto* auth = sub(d, ctx, o, "authenticate", "Verify a device's answer (online by the node, or --offline here)",
-                   run_authenticate);
+  auto* auth = sub(d, ctx, o, "authenticate",
+                   "Verify a device's answer (online by the node, or --offline here)", run_authenticate);
   auth->add_option("--challenge", o->challenge, "The challenge's hex bytes")->required();
   auth->add_option("--signature", o->signature, "The device's signature (hex)")->required();
-  auth->add_flag("--offline", o->offline, "Verify headers and the device's state proof with the light client");
+  auth->add_flag("--offline", o->offline,
+                 "Verify headers and the device's state proof with the light client");
   auth->add_option("--genesis", o->genesis_file, "Offline: trusted genesis file");
   auth->add_option("--genesis-hash", o->genesis_hash, "Offline: pinned genesis hash");
   auth->add_option("--fleet-file", o->fleet_file, "Offline: the device is an unclaimed member of this fleet");
-  auth->add_option("--challenges-file", o->challenges_file, "Local challenge table (default: HOME/device-challenges.json)");
+  auth->add_option("--challenges-file", o->challenges_file,
+                   "Local challenge table (default: HOME/device-challenges.json)");
 
-  auto* sim = d->add_subcommand("simulate", "Play a device from its key file: answer challenges, sign readings");
+  auto* sim =
+      d->add_subcommand("simulate", "Play a device from its key file: answer challenges, sign readings");
   sim->require_subcommand(1);
-  auto* answer = sub(sim, ctx, o, "answer", "Sign a challenge addressed to this device",
-                     [](const Context& cx, const DeviceOptions& op) { return run_simulate(cx, op, "answer"); });
+  auto* answer =
+      sub(sim, ctx, o, "answer", "Sign a challenge addressed to this device",
+          [](const Context& cx, const DeviceOptions& op) { return run_simulate(cx, op, "answer"); });
   answer->add_option("--device", o->device_file, "Device key file")->required();
   answer->add_option("--challenge", o->challenge, "The challenge's hex bytes")->required();
-  auto* reading = sub(sim, ctx, o, "reading", "Sign one sensor reading (prints it as JSON)",
-                      [](const Context& cx, const DeviceOptions& op) { return run_simulate(cx, op, "reading"); });
+  auto* reading =
+      sub(sim, ctx, o, "reading", "Sign one sensor reading (prints it as JSON)",
+          [](const Context& cx, const DeviceOptions& op) { return run_simulate(cx, op, "reading"); });
   reading->add_option("--device", o->device_file, "Device key file")->required();
   reading->add_option("--seq", o->seq, "Sequence number (1, 2, ... per device)")->required();
   reading->add_option("--value", o->value, "Reading value as hex bytes")->required();
   reading->add_option("--time-ms", o->time_ms, "Reading time (default: now)");
 
-  auto* anchor = sub(d, ctx, o, "anchor", "Anchor a batch of signed readings by its Merkle root (as gateway)", run_anchor);
+  auto* anchor = sub(d, ctx, o, "anchor", "Anchor a batch of signed readings by its Merkle root (as gateway)",
+                     run_anchor);
   anchor->add_option("--readings", o->readings_file, "JSON array of signed readings")->required();
   anchor->add_option("--out", o->out, "Batch file to write: root and each reading's path")->required();
 
-  auto* vr = sub(d, ctx, o, "verify-reading", "Verify one anchored reading (signature, inclusion, block time)",
-                 run_verify_reading);
+  auto* vr = sub(d, ctx, o, "verify-reading",
+                 "Verify one anchored reading (signature, inclusion, block time)", run_verify_reading);
   vr->add_option("--batch-file", o->batch_file, "Batch file from anchor")->required();
   vr->add_option("--index", o->index, "The reading's index in the batch")->required();
 }

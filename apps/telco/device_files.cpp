@@ -71,7 +71,8 @@ FleetFile build_fleet(const Json& devices) {
                                   ? dev::device_id_hash(d["identifier"].get<std::string>())
                                   : hex_of<32>(d, "id_hash", "bad_fleet_input");
     const crypto::PublicKey key = hex_of<32>(d, "public_key", "bad_fleet_input");
-    if (!dev::valid_device_key(key)) throw CliError("bad_fleet_input", "device " + to_hex(id) + " has an invalid key");
+    if (!dev::valid_device_key(key))
+      throw CliError("bad_fleet_input", "device " + to_hex(id) + " has an invalid key");
     f.ids.push_back(id);
     f.keys.push_back(key);
     leaves.push_back(dev::fleet_leaf(id, key));
@@ -87,7 +88,9 @@ FleetFile build_fleet(const Json& devices) {
 Json fleet_file_json(const FleetFile& f) {
   Json members = Json::array();
   for (std::size_t i = 0; i < f.ids.size(); ++i) {
-    members.push_back({{"index", i}, {"id_hash", to_hex(f.ids[i])}, {"public_key", to_hex(f.keys[i])},
+    members.push_back({{"index", i},
+                       {"id_hash", to_hex(f.ids[i])},
+                       {"public_key", to_hex(f.keys[i])},
                        {"path", hashes_json(f.paths[i])}});
   }
   return {{"fleet", to_hex(f.fleet_id)}, {"root", to_hex(f.root)}, {"size", f.size}, {"members", members}};
@@ -110,12 +113,13 @@ FleetFile fleet_from_json(const Json& j) {
 
 std::size_t fleet_index_of(const FleetFile& f, const crypto::Hash32& id) {
   auto it = std::find(f.ids.begin(), f.ids.end(), id);
-  if (it == f.ids.end()) throw CliError("not_in_fleet", "device " + to_hex(id) + " is not a member of this fleet");
+  if (it == f.ids.end())
+    throw CliError("not_in_fleet", "device " + to_hex(id) + " is not a member of this fleet");
   return static_cast<std::size_t>(it - f.ids.begin());
 }
 
 Json reading_json(const dev::Reading& r, const crypto::Signature& sig) {
-  return {{"id_hash", to_hex(r.id_hash)}, {"time_ms", r.time_ms},       {"seq", r.seq},
+  return {{"id_hash", to_hex(r.id_hash)}, {"time_ms", r.time_ms},     {"seq", r.seq},
           {"key_version", r.key_version}, {"value", to_hex(r.value)}, {"signature", to_hex(sig)}};
 }
 
@@ -127,7 +131,8 @@ std::pair<dev::Reading, crypto::Signature> reading_from_json(const Json& j) {
   const std::uint64_t v = u64_of(j, "key_version", "bad_reading");
   if (v > 0xFFFFFFFFu) throw CliError("bad_reading", "'key_version' is too large");
   r.key_version = static_cast<std::uint32_t>(v);
-  auto value = j.contains("value") && j["value"].is_string() ? from_hex(j["value"].get<std::string>()) : std::nullopt;
+  auto value =
+      j.contains("value") && j["value"].is_string() ? from_hex(j["value"].get<std::string>()) : std::nullopt;
   if (!value || value->size() > dev::kReadingValueBytesMax)
     throw CliError("bad_reading", "'value' must be hex of at most 1024 bytes");
   r.value = std::move(*value);
@@ -169,12 +174,19 @@ Json batch_file_json(const Batch& b) {
   for (std::size_t i = 0; i < b.readings.size(); ++i) {
     items.push_back({{"index", i}, {"reading", b.readings[i]}, {"path", hashes_json(b.paths[i])}});
   }
-  return {{"root", to_hex(b.anchor.root)}, {"count", b.anchor.count}, {"anchor", b.anchor.to_json()}, {"readings", items}};
+  return {{"root", to_hex(b.anchor.root)},
+          {"count", b.anchor.count},
+          {"anchor", b.anchor.to_json()},
+          {"readings", items}};
 }
 
 Json challenge_json(const dev::Challenge& c) {
-  return {{"chain_id", c.chain_id},       {"purpose", c.purpose},       {"nonce", to_hex(c.nonce)},
-          {"verifier_id", c.verifier_id}, {"expires_ms", c.expires_ms}, {"id_hash", to_hex(c.id_hash)},
+  return {{"chain_id", c.chain_id},
+          {"purpose", c.purpose},
+          {"nonce", to_hex(c.nonce)},
+          {"verifier_id", c.verifier_id},
+          {"expires_ms", c.expires_ms},
+          {"id_hash", to_hex(c.id_hash)},
           {"challenge", to_hex(dev::encode_challenge(c))}};
 }
 

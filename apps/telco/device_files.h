@@ -36,7 +36,7 @@ struct FleetFile {
 };
 FleetFile build_fleet(const nlohmann::json& devices);  // throws CliError("bad_fleet_input")
 nlohmann::json fleet_file_json(const FleetFile& f);
-FleetFile fleet_from_json(const nlohmann::json& j);    // throws CliError("bad_fleet_file")
+FleetFile fleet_from_json(const nlohmann::json& j);  // throws CliError("bad_fleet_file")
 std::size_t fleet_index_of(const FleetFile& f, const crypto::Hash32& id_hash);  // throws CliError
 
 // One signed reading as `telco device simulate reading` prints it.

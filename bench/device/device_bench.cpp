@@ -128,7 +128,8 @@ void BM_OnlineAuthVerify(benchmark::State& state) {
       const Bytes k = dev::device_key(c.id_hash);
       auto it = reg.find(std::string(k.begin(), k.end()));
       auto record = it == reg.end() ? std::nullopt : dev::decode_device(it->second);
-      if (dev::verify_answer(kChain, c, a.sigs[i], record, 1) != dev::AuthOutcome::kOk) state.SkipWithError("auth");
+      if (dev::verify_answer(kChain, c, a.sigs[i], record, 1) != dev::AuthOutcome::kOk)
+        state.SkipWithError("auth");
       table.consume(c, 1);
     }
   }
@@ -217,7 +218,8 @@ void BM_OfflineAuthVerify(benchmark::State& state) {
   std::size_t i = 0;
   for (auto _ : state) {
     const auto proof = state::decode_proof(p.proofs[i]);
-    if (!proof || state::verify_proof(p.root, p.keys[i], ByteView(p.values[i]), *proof) != state::ProofFailure::kNone)
+    if (!proof ||
+        state::verify_proof(p.root, p.keys[i], ByteView(p.values[i]), *proof) != state::ProofFailure::kNone)
       state.SkipWithError("proof");
     if (dev::verify_answer(kChain, a.challenges[i], a.sigs[i], dev::decode_device(p.values[i]), 1) !=
         dev::AuthOutcome::kOk)
@@ -241,7 +243,8 @@ const SignedReadings& signed_readings() {
     SignedReadings out;
     const auto k = key_of(sample(0));
     for (std::size_t i = 0; i < kBatch; ++i) {
-      dev::Reading r{id_of(sample(i % 64)), 1'700'000'000'000 + i, 1 + i / 64, 0, Bytes(16, static_cast<std::uint8_t>(i))};
+      dev::Reading r{id_of(sample(i % 64)), 1'700'000'000'000 + i, 1 + i / 64, 0,
+                     Bytes(16, static_cast<std::uint8_t>(i))};
       out.sigs.push_back(dev::sign_reading(k, kChain, r));
       out.readings.push_back(std::move(r));
     }
@@ -255,7 +258,8 @@ void BM_AnchorBatchBuild(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<crypto::Hash32> leaves;
     leaves.reserve(kBatch);
-    for (std::size_t i = 0; i < kBatch; ++i) leaves.push_back(dev::reading_leaf(kChain, s.readings[i], s.sigs[i]));
+    for (std::size_t i = 0; i < kBatch; ++i)
+      leaves.push_back(dev::reading_leaf(kChain, s.readings[i], s.sigs[i]));
     const dev::MerkleTree tree(dev::kReadingDomain, std::move(leaves));
     benchmark::DoNotOptimize(tree.root());
   }
@@ -267,7 +271,8 @@ BENCHMARK(BM_AnchorBatchBuild)->Unit(benchmark::kMillisecond);
 void BM_VerifyOneReading(benchmark::State& state) {
   const SignedReadings& s = signed_readings();
   std::vector<crypto::Hash32> leaves;
-  for (std::size_t i = 0; i < kBatch; ++i) leaves.push_back(dev::reading_leaf(kChain, s.readings[i], s.sigs[i]));
+  for (std::size_t i = 0; i < kBatch; ++i)
+    leaves.push_back(dev::reading_leaf(kChain, s.readings[i], s.sigs[i]));
   const dev::MerkleTree tree(dev::kReadingDomain, std::move(leaves));
   dev::AnchorRecord batch;
   batch.root = tree.root();
@@ -280,7 +285,8 @@ void BM_VerifyOneReading(benchmark::State& state) {
   std::size_t i = 0;
   for (auto _ : state) {
     const std::size_t at = i * 97;
-    if (dev::verify_reading(kChain, s.readings[at], s.sigs[at], key, batch, at, paths[i]) != dev::ReadingOutcome::kOk)
+    if (dev::verify_reading(kChain, s.readings[at], s.sigs[at], key, batch, at, paths[i]) !=
+        dev::ReadingOutcome::kOk)
       state.SkipWithError("reading");
     i = (i + 1) % kSamples;
   }

@@ -46,14 +46,16 @@ std::array<std::uint8_t, N> hex_exact(std::string_view text, const std::string& 
 }
 
 const Json& field(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key)) fail(400, error_code::kBadRequest, std::string("body needs '") + key + "'");
+  if (!j.is_object() || !j.contains(key))
+    fail(400, error_code::kBadRequest, std::string("body needs '") + key + "'");
   return j[key];
 }
 
 std::string string_field(const Json& j, const char* key, std::size_t max) {
   const Json& v = field(j, key);
   if (!v.is_string() || v.get_ref<const std::string&>().size() > max)
-    fail(400, error_code::kBadRequest, std::string("'") + key + "' must be a string of at most " + std::to_string(max) + " bytes");
+    fail(400, error_code::kBadRequest,
+         std::string("'") + key + "' must be a string of at most " + std::to_string(max) + " bytes");
   return v.get<std::string>();
 }
 
@@ -74,10 +76,12 @@ std::uint64_t u64_field(const Json& j, const char* key) {
 std::vector<crypto::Hash32> path_field(const Json& j, const char* key, std::size_t max) {
   const Json& v = field(j, key);
   if (!v.is_array() || v.size() > max)
-    fail(400, error_code::kBadRequest, std::string("'") + key + "' must be an array of at most " + std::to_string(max) + " hashes");
+    fail(400, error_code::kBadRequest,
+         std::string("'") + key + "' must be an array of at most " + std::to_string(max) + " hashes");
   std::vector<crypto::Hash32> out;
   for (const Json& h : v) {
-    if (!h.is_string()) fail(400, error_code::kBadRequest, std::string("'") + key + "' entries must be hex strings");
+    if (!h.is_string())
+      fail(400, error_code::kBadRequest, std::string("'") + key + "' entries must be hex strings");
     out.push_back(hex_exact<32>(h.get<std::string>(), std::string("each '") + key + "' entry"));
   }
   return out;
@@ -90,8 +94,12 @@ Json parse_body(std::string_view body) {
 }
 
 Json challenge_json(const dev::Challenge& c) {
-  return {{"chain_id", c.chain_id},       {"purpose", c.purpose},     {"nonce", to_hex(c.nonce)},
-          {"verifier_id", c.verifier_id}, {"expires_ms", c.expires_ms}, {"id_hash", to_hex(c.id_hash)},
+  return {{"chain_id", c.chain_id},
+          {"purpose", c.purpose},
+          {"nonce", to_hex(c.nonce)},
+          {"verifier_id", c.verifier_id},
+          {"expires_ms", c.expires_ms},
+          {"id_hash", to_hex(c.id_hash)},
           {"challenge", to_hex(dev::encode_challenge(c))}};
 }
 
@@ -106,7 +114,8 @@ std::optional<std::uint32_t> optional_u32(const Query& q, std::string_view name)
   auto it = q.find(name);
   if (it == q.end()) return std::nullopt;
   auto n = parse_u64(it->second);
-  if (!n || *n > 0xFFFFFFFFu) fail(400, error_code::kBadRequest, std::string(name) + " must be a non-negative integer");
+  if (!n || *n > 0xFFFFFFFFu)
+    fail(400, error_code::kBadRequest, std::string(name) + " must be a non-negative integer");
   return static_cast<std::uint32_t>(*n);
 }
 
@@ -115,7 +124,8 @@ Response device_route(ServerContext& ctx, const crypto::Hash32& id, std::string_
   if (what == "history") {
     const std::size_t limit = optional_u32(q, "limit").value_or(dev::kHistoryPageMax);
     if (limit == 0 || limit > dev::kHistoryPageMax)
-      fail(400, error_code::kBadRequest, "limit must be an integer from 1 to " + std::to_string(dev::kHistoryPageMax));
+      fail(400, error_code::kBadRequest,
+           "limit must be an integer from 1 to " + std::to_string(dev::kHistoryPageMax));
     auto page = dev::device_history(st, id, limit, optional_u32(q, "before"));
     if (!page) fail(404, error_code::kNotFound, "no device is registered under this identifier hash");
     Json entries = Json::array();
@@ -129,11 +139,15 @@ Response device_route(ServerContext& ctx, const crypto::Hash32& id, std::string_
   }
   if (what == "proof") {
     const std::uint64_t head = ctx.backend.head().height;
-    auto height = q.contains("height") ? parse_u64(q.find("height")->second) : std::optional<std::uint64_t>(head);
-    if (!height || *height > head) fail(400, error_code::kBadRequest, "height must be an integer no higher than the head");
+    auto height =
+        q.contains("height") ? parse_u64(q.find("height")->second) : std::optional<std::uint64_t>(head);
+    if (!height || *height > head)
+      fail(400, error_code::kBadRequest, "height must be an integer no higher than the head");
     const Bytes key = dev::device_key(id);
     auto proof = ctx.backend.state_proof(key, *height);
-    if (!proof) fail(404, error_code::kNotFound, "this node serves no proof for that height (pruned, or no state tree)");
+    if (!proof)
+      fail(404, error_code::kNotFound,
+           "this node serves no proof for that height (pruned, or no state tree)");
     Json j = state_proof_json(key, *proof);
     j["device"] = nullptr;
     if (proof->value) {
@@ -158,7 +172,9 @@ Response fleet_route(ServerContext& ctx, const std::vector<std::string_view>& s)
     const crypto::Hash32 member = hex_exact<32>(s[3], "a device identifier hash");
     auto mark = dev::load_member(st, id, member);
     j["member"] = {{"id_hash", to_hex(member)},
-                   {"mark", !mark ? "unclaimed" : *mark == dev::MemberMark::kClaimed ? "claimed" : "revoked"}};
+                   {"mark", !mark                                ? "unclaimed"
+                            : *mark == dev::MemberMark::kClaimed ? "claimed"
+                                                                 : "revoked"}};
   }
   return json_response(200, j);
 }
@@ -183,7 +199,8 @@ Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t n
   const std::string hex = string_field(body, "challenge", 1024);
   auto bytes = from_hex(hex);
   auto c = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
-  if (!c) fail(400, error_code::kBadRequest, "'challenge' must be the hex bytes of a challenge this node issued");
+  if (!c)
+    fail(400, error_code::kBadRequest, "'challenge' must be the hex bytes of a challenge this node issued");
   const crypto::Signature sig = hex_field<64>(body, "signature");
   const std::uint64_t height = ctx.backend.head().height;
   const std::string& chain_id = ctx.backend.genesis().chain_id;
@@ -196,8 +213,8 @@ Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t n
     const crypto::Hash32 fleet = hex_field<32>(m, "fleet");
     dev::MemberProof proof{u64_field(m, "index"), hex_field<32>(m, "public_key"),
                            path_field(m, "path", dev::kFleetPathMax)};
-    o = dev::verify_member_answer(chain_id, *c, sig, dev::load_fleet(st, fleet), dev::load_member(st, fleet, c->id_hash),
-                                  proof, now_ms);
+    o = dev::verify_member_answer(chain_id, *c, sig, dev::load_fleet(st, fleet),
+                                  dev::load_member(st, fleet, c->id_hash), proof, now_ms);
   } else {
     o = dev::verify_answer(chain_id, *c, sig, dev::load_device(st, c->id_hash), now_ms);
   }
@@ -224,7 +241,8 @@ Response verify_reading_post(ServerContext& ctx, const Json& body) {
   const BackendState st(ctx.backend);
   auto batch = dev::load_anchor(st, root);
   const auto o = dev::verify_reading(ctx.backend.genesis().chain_id, reading, sig,
-                                     dev::load_key_version(st, reading.id_hash, reading.key_version), batch, index, path);
+                                     dev::load_key_version(st, reading.id_hash, reading.key_version), batch,
+                                     index, path);
   Json j = {{"ok", o == dev::ReadingOutcome::kOk},
             {"outcome", dev::reading_name(o)},
             {"message", dev::reading_message_text(o)}};
@@ -277,12 +295,15 @@ Response device_get_route(ServerContext& ctx, const std::vector<std::string_view
 }
 
 bool is_device_post_path(std::string_view path) {
-  return path == "/v1/devices/challenge" || path == "/v1/devices/authenticate" || path == "/v1/readings/verify";
+  return path == "/v1/devices/challenge" || path == "/v1/devices/authenticate" ||
+         path == "/v1/readings/verify";
 }
 
-Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body, std::uint64_t now_ms) {
+Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
+                            std::uint64_t now_ms) {
   try {
-    if (body.size() > 16 * 1024) fail(413, error_code::kBadRequest, "a device request body is at most 16 KiB");
+    if (body.size() > 16 * 1024)
+      fail(413, error_code::kBadRequest, "a device request body is at most 16 KiB");
     const Json j = parse_body(body);
     if (path == "/v1/devices/challenge") return challenge_post(ctx, j, now_ms);
     if (path == "/v1/devices/authenticate") return authenticate_post(ctx, j, now_ms);

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/router.h"
 #include "api/device_challenges.h"
+#include "api/router.h"
 
 namespace telco::api {
 

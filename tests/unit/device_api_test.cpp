@@ -61,16 +61,18 @@ struct Fixture {
     EXPECT_EQ(body["result"]["code"], static_cast<int>(expected)) << body;
   }
   Challenge issue(const crypto::Hash32& id, std::uint64_t now_ms) {
-    auto [status, c] = post("/v1/devices/challenge", {{"id_hash", to_hex(id)}, {"purpose", "attach"},
-                                                       {"verifier_id", "gnb-7"}, {"ttl_ms", 20'000}},
-                            now_ms);
+    auto [status, c] =
+        post("/v1/devices/challenge",
+             {{"id_hash", to_hex(id)}, {"purpose", "attach"}, {"verifier_id", "gnb-7"}, {"ttl_ms", 20'000}},
+             now_ms);
     EXPECT_EQ(status, 200) << c;
     auto bytes = from_hex(c["challenge"].get<std::string>());
     auto decoded = decode_challenge(*bytes);
     EXPECT_TRUE(decoded);
     return decoded.value_or(Challenge{});
   }
-  Json authenticate(const Challenge& c, const crypto::Signature& sig, std::uint64_t now_ms, Json extra = Json::object()) {
+  Json authenticate(const Challenge& c, const crypto::Signature& sig, std::uint64_t now_ms,
+                    Json extra = Json::object()) {
     extra["challenge"] = to_hex(encode_challenge(c));
     extra["signature"] = to_hex(sig);
     auto [status, body] = post("/v1/devices/authenticate", extra, now_ms);
@@ -166,16 +168,20 @@ TEST(DeviceApi, FleetMemberAuthenticatesWithItsPath) {
   EXPECT_EQ(fj["size"], 10);
   Json path = Json::array();
   for (const auto& h : tree.path(6)) path.push_back(to_hex(h));
-  const Json member = {{"fleet", to_hex(id)}, {"index", 6}, {"public_key", to_hex(fleet.keys[6])}, {"path", path}};
+  const Json member = {
+      {"fleet", to_hex(id)}, {"index", 6}, {"public_key", to_hex(fleet.keys[6])}, {"path", path}};
   Challenge c = f.issue(fleet.ids[6], f.clock);
-  EXPECT_EQ(f.authenticate(c, answer_challenge(device_keypair(6), c), f.clock, {{"member", member}})["ok"], true);
+  EXPECT_EQ(f.authenticate(c, answer_challenge(device_keypair(6), c), f.clock, {{"member", member}})["ok"],
+            true);
   Json wrong = member;
   wrong["index"] = 5;
   Challenge c2 = f.issue(fleet.ids[6], f.clock);
-  EXPECT_EQ(f.authenticate(c2, answer_challenge(device_keypair(6), c2), f.clock, {{"member", wrong}})["outcome"],
-            "fleet_path_mismatch");
+  EXPECT_EQ(
+      f.authenticate(c2, answer_challenge(device_keypair(6), c2), f.clock, {{"member", wrong}})["outcome"],
+      "fleet_path_mismatch");
   f.commit(4, DeviceClaimFleetMember{id, 6, fleet.ids[6], fleet.keys[6], tree.path(6)});
-  EXPECT_EQ(f.get("/v1/fleets/" + to_hex(id) + "/members/" + to_hex(fleet.ids[6])).second["member"]["mark"], "claimed");
+  EXPECT_EQ(f.get("/v1/fleets/" + to_hex(id) + "/members/" + to_hex(fleet.ids[6])).second["member"]["mark"],
+            "claimed");
   EXPECT_EQ(f.authenticate(c2, answer_challenge(device_keypair(6), c2), f.clock)["ok"], true);
 }
 
@@ -187,20 +193,28 @@ TEST(DeviceApi, AnchoredReadingVerifies) {
   std::vector<crypto::Signature> sigs;
   std::vector<crypto::Hash32> leaves;
   for (std::uint64_t s = 1; s <= 4; ++s) {
-    readings.push_back({device_id(7), f.genesis.genesis_time_ms + s, s, 0, Bytes{0x10, static_cast<std::uint8_t>(s)}});
+    readings.push_back(
+        {device_id(7), f.genesis.genesis_time_ms + s, s, 0, Bytes{0x10, static_cast<std::uint8_t>(s)}});
     sigs.push_back(sign_reading(dk, f.genesis.chain_id, readings.back()));
     leaves.push_back(reading_leaf(f.genesis.chain_id, readings.back(), sigs.back()));
   }
   const MerkleTree tree(kReadingDomain, leaves);
   f.commit(2, DeviceAnchor{tree.root(), 4, {{device_id(7), 1, 4}}});
-  f.commit(2, DeviceAnchor{crypto::Hash32{9}, 1, {{device_id(7), 2, 2}}}, chain::ResultCode::kReadingSeqStale);
+  f.commit(2, DeviceAnchor{crypto::Hash32{9}, 1, {{device_id(7), 2, 2}}},
+           chain::ResultCode::kReadingSeqStale);
   auto body = [&](std::uint64_t i, std::uint64_t index) {
     Json path = Json::array();
     for (const auto& h : tree.path(index)) path.push_back(to_hex(h));
     return Json{{"reading",
-                 {{"id_hash", to_hex(readings[i].id_hash)}, {"time_ms", readings[i].time_ms}, {"seq", readings[i].seq},
-                  {"key_version", 0}, {"value", to_hex(readings[i].value)}}},
-                {"signature", to_hex(sigs[i])}, {"root", to_hex(tree.root())}, {"index", index}, {"path", path}};
+                 {{"id_hash", to_hex(readings[i].id_hash)},
+                  {"time_ms", readings[i].time_ms},
+                  {"seq", readings[i].seq},
+                  {"key_version", 0},
+                  {"value", to_hex(readings[i].value)}}},
+                {"signature", to_hex(sigs[i])},
+                {"root", to_hex(tree.root())},
+                {"index", index},
+                {"path", path}};
   };
   auto [s1, ok] = f.post("/v1/readings/verify", body(2, 2), f.clock);
   ASSERT_EQ(s1, 200) << ok;
@@ -220,8 +234,8 @@ TEST(DeviceApi, ErrorsSayWhy) {
   auto [s, j] = f.post("/v1/devices/challenge", {{"id_hash", "00"}}, f.clock);
   EXPECT_EQ(s, 400);
   EXPECT_FALSE(j.dump().empty());
-  auto [s2, j2] = f.post("/v1/devices/authenticate", {{"challenge", "abcd"}, {"signature", std::string(128, '0')}},
-                         f.clock);
+  auto [s2, j2] = f.post("/v1/devices/authenticate",
+                         {{"challenge", "abcd"}, {"signature", std::string(128, '0')}}, f.clock);
   EXPECT_EQ(s2, 400) << j2;
   const api::Response r = api::handle_device_post(*f.ctx, "/v1/devices/challenge", "not json", f.clock);
   EXPECT_EQ(r.status, 400);

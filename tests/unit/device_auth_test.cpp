@@ -29,7 +29,8 @@ TEST_F(DeviceAuth, ActiveDeviceAnswersWithItsKey) {
   const Challenge c = challenge(7);
   EXPECT_EQ(verify(c, answer_challenge(device_keypair(7), c), 7), AuthOutcome::kOk);
   EXPECT_EQ(verify(c, answer_challenge(device_keypair(8), c), 7), AuthOutcome::kBadSignature);
-  EXPECT_EQ(verify(challenge(9), answer_challenge(device_keypair(9), challenge(9)), 9), AuthOutcome::kUnknownDevice);
+  EXPECT_EQ(verify(challenge(9), answer_challenge(device_keypair(9), challenge(9)), 9),
+            AuthOutcome::kUnknownDevice);
 }
 
 TEST_F(DeviceAuth, SignatureCoversEveryField) {
@@ -63,7 +64,8 @@ TEST_F(DeviceAuth, ExpiredChallengeRefused) {
 
 TEST_F(DeviceAuth, RotatedKeyNoLongerAuthenticates) {
   register_device(7);
-  ASSERT_EQ(submit(3, DeviceRotateKey{device_id(7), device_keypair(8).public_key(), std::nullopt}), ResultCode::kOk);
+  ASSERT_EQ(submit(3, DeviceRotateKey{device_id(7), device_keypair(8).public_key(), std::nullopt}),
+            ResultCode::kOk);
   const Challenge c = challenge(7);
   EXPECT_EQ(verify(c, answer_challenge(device_keypair(7), c), 7), AuthOutcome::kBadSignature);
   EXPECT_EQ(verify(c, answer_challenge(device_keypair(8), c), 7), AuthOutcome::kOk);
@@ -115,8 +117,8 @@ TEST_F(DeviceAuth, FleetMemberAuthenticatesByPath) {
   const auto sig = answer_challenge(device_keypair(4), c);
   const MemberProof proof{4, fleet.keys[4], tree.path(4)};
   auto run = [&](const MemberProof& p, const crypto::Signature& s) {
-    return verify_member_answer(chain_id_, c, s, load_fleet(view_, id), load_member(view_, id, fleet.ids[4]), p,
-                                time_ms());
+    return verify_member_answer(chain_id_, c, s, load_fleet(view_, id), load_member(view_, id, fleet.ids[4]),
+                                p, time_ms());
   };
   EXPECT_EQ(run(proof, sig), AuthOutcome::kOk);
   EXPECT_EQ(run(proof, answer_challenge(device_keypair(5), c)), AuthOutcome::kBadSignature);
@@ -158,15 +160,18 @@ TEST_F(DeviceReadings, AnchoredReadingVerifiesAndTamperingFails) {
   const auto batch = load_anchor(view_, tree.root());
   const auto key = load_key_version(view_, device_id(7), 0);
   for (std::uint64_t i = 0; i < 6; ++i) {
-    EXPECT_EQ(verify_reading(chain_id_, readings[i], sigs[i], key, batch, i, tree.path(i)), ReadingOutcome::kOk);
+    EXPECT_EQ(verify_reading(chain_id_, readings[i], sigs[i], key, batch, i, tree.path(i)),
+              ReadingOutcome::kOk);
   }
   Reading changed = readings[2];
   changed.value[0] ^= 1;
-  EXPECT_EQ(verify_reading(chain_id_, changed, sigs[2], key, batch, 2, tree.path(2)), ReadingOutcome::kBadSignature);
-  EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], load_key_version(view_, device_id(7), 1), batch, 2,
-                           tree.path(2)),
+  EXPECT_EQ(verify_reading(chain_id_, changed, sigs[2], key, batch, 2, tree.path(2)),
             ReadingOutcome::kBadSignature);
-  EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], key, batch, 3, tree.path(2)), ReadingOutcome::kNotInBatch);
+  EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], load_key_version(view_, device_id(7), 1), batch,
+                           2, tree.path(2)),
+            ReadingOutcome::kBadSignature);
+  EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], key, batch, 3, tree.path(2)),
+            ReadingOutcome::kNotInBatch);
   EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], key, std::nullopt, 2, tree.path(2)),
             ReadingOutcome::kBatchUnknown);
   // A reading signed with a sequence number outside the batch's range for the device.
@@ -178,11 +183,13 @@ TEST_F(DeviceReadings, AnchoredReadingVerifiesAndTamperingFails) {
   const MerkleTree tree9(kReadingDomain, leaves9);
   auto batch9 = *batch;
   batch9.root = tree9.root();
-  EXPECT_EQ(verify_reading(chain_id_, outside, sig9, key, batch9, 2, tree9.path(2)), ReadingOutcome::kSeqOutOfRange);
+  EXPECT_EQ(verify_reading(chain_id_, outside, sig9, key, batch9, 2, tree9.path(2)),
+            ReadingOutcome::kSeqOutOfRange);
   // A reading dated after the block that anchored it.
   auto early = *batch;
   early.time_ms = readings[2].time_ms - 1;
-  EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], key, early, 2, tree.path(2)), ReadingOutcome::kAfterAnchor);
+  EXPECT_EQ(verify_reading(chain_id_, readings[2], sigs[2], key, early, 2, tree.path(2)),
+            ReadingOutcome::kAfterAnchor);
 }
 
 TEST_F(DeviceReadings, ReplayedBatchRefusedOnChain) {

@@ -38,7 +38,8 @@ TEST(DeviceCodec, EveryPayloadRoundTrips) {
   const auto k = device_keypair(1).public_key();
   round_trips(DeviceRegister{device_id(1), k, addr(1), addr(2), {{"caps", "5g"}, {"model", "X"}}});
   round_trips(DeviceRegisterFleet{crypto::Hash32{3}, 1000, addr(1), addr(2), {}});
-  round_trips(DeviceClaimFleetMember{crypto::Hash32{4}, 17, device_id(2), k, {crypto::Hash32{5}, crypto::Hash32{6}}});
+  round_trips(
+      DeviceClaimFleetMember{crypto::Hash32{4}, 17, device_id(2), k, {crypto::Hash32{5}, crypto::Hash32{6}}});
   round_trips(DeviceRotateKey{device_id(3), k, std::nullopt});
   round_trips(DeviceRotateKey{device_id(3), k, crypto::Signature{9}});
   round_trips(DeviceTransfer{device_id(4), addr(3)});
@@ -54,7 +55,8 @@ TEST(DeviceCodec, DecodersRefuseNonCanonicalAndOversize) {
   chain::Payload report = DeviceReport{device_id(1), DeviceStatus::kStolen}.to_payload();
   report.body.back() = 9;
   EXPECT_FALSE(DeviceReport::decode(report));
-  chain::Payload rotate = DeviceRotateKey{device_id(1), device_keypair(1).public_key(), std::nullopt}.to_payload();
+  chain::Payload rotate =
+      DeviceRotateKey{device_id(1), device_keypair(1).public_key(), std::nullopt}.to_payload();
   rotate.body.back() = 2;
   EXPECT_FALSE(DeviceRotateKey::decode(rotate));
   // A path count over the read bound is malformed; within it but over 20 has its own code.
@@ -65,7 +67,10 @@ TEST(DeviceCodec, DecodersRefuseNonCanonicalAndOversize) {
   ASSERT_TRUE(DeviceClaimFleetMember::decode(claim.to_payload()));
   EXPECT_EQ(claim.check(), chain::ResultCode::kFleetPathInvalid);
   // Attribute strings beyond the read bound.
-  DeviceRegister reg{device_id(1), device_keypair(1).public_key(), addr(1), addr(2),
+  DeviceRegister reg{device_id(1),
+                     device_keypair(1).public_key(),
+                     addr(1),
+                     addr(2),
                      {{"model", std::string(kAttributeFieldBytesMax + 1, 'x')}}};
   EXPECT_FALSE(DeviceRegister::decode(reg.to_payload()));
 }
@@ -83,7 +88,8 @@ TEST(DeviceCodec, JsonRefusesUnknownFieldsWithASentence) {
 TEST(DeviceCodec, IdentifierHashIsDomainSeparated) {
   EXPECT_EQ(device_id_hash("356938035643809"), device_id_hash("356938035643809"));
   EXPECT_NE(device_id_hash("356938035643809"), device_id_hash("356938035643808"));
-  EXPECT_NE(device_id_hash("356938035643809"), crypto::blake2b_256(as_bytes(std::string_view("356938035643809"))));
+  EXPECT_NE(device_id_hash("356938035643809"),
+            crypto::blake2b_256(as_bytes(std::string_view("356938035643809"))));
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ class DeviceFixture : public ::testing::Test {
     const std::size_t savepoint = ws.savepoint();
     modules::TxContext ctx{tx, sender, height_, time_ms(), ws};
     chain::ResultCode code = handler->apply(ctx, body);
-    if (code == chain::ResultCode::kOk && ws.oversized_puts() != 0) code = chain::ResultCode::kStateValueTooLarge;
+    if (code == chain::ResultCode::kOk && ws.oversized_puts() != 0)
+      code = chain::ResultCode::kStateValueTooLarge;
     if (code != chain::ResultCode::kOk) ws.rollback(savepoint);
     view_.apply(ws.writes());
     return code;
@@ -61,7 +62,10 @@ class DeviceFixture : public ::testing::Test {
 
   // Device `n` registered by account 1, owned by account `owner`, served by account 2.
   modules::device::DeviceRegister registration(std::uint32_t n, std::uint8_t owner = 3) {
-    return {device_id(n), device_keypair(static_cast<std::uint8_t>(n)).public_key(), addr(owner), addr(2),
+    return {device_id(n),
+            device_keypair(static_cast<std::uint8_t>(n)).public_key(),
+            addr(owner),
+            addr(2),
             {{"model", "T-100"}}};
   }
   void register_device(std::uint32_t n, std::uint8_t owner = 3) {

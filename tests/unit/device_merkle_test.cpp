@@ -30,23 +30,28 @@ TEST(DeviceMerkle, EveryPathOfRandomFleetsVerifiesAndTamperingFails) {
   for (int round = 0; round < 40; ++round) {
     const std::uint64_t size = 1 + rng() % (round < 20 ? 17 : 300);
     std::vector<crypto::Hash32> leaves;
-    for (std::uint64_t i = 0; i < size; ++i) leaves.push_back(fleet_leaf(random_hash(rng), device_keypair(1).public_key()));
+    for (std::uint64_t i = 0; i < size; ++i)
+      leaves.push_back(fleet_leaf(random_hash(rng), device_keypair(1).public_key()));
     const MerkleTree tree(kFleetDomain, leaves);
     ASSERT_EQ(tree.root(), merkle_root(kFleetDomain, leaves)) << "seed " << seed;
-    const crypto::Hash32 other_root = merkle_root(kFleetDomain, std::vector<crypto::Hash32>(leaves.begin(), leaves.end() - (size > 1 ? 1 : 0)));
+    const crypto::Hash32 other_root = merkle_root(
+        kFleetDomain, std::vector<crypto::Hash32>(leaves.begin(), leaves.end() - (size > 1 ? 1 : 0)));
     for (std::uint64_t i = 0; i < size; ++i) {
       const auto path = tree.path(i);
       ASSERT_LE(path.size(), 9u);
-      ASSERT_TRUE(merkle_verify(kFleetDomain, leaves[i], i, size, path, tree.root())) << "seed " << seed << " i " << i;
+      ASSERT_TRUE(merkle_verify(kFleetDomain, leaves[i], i, size, path, tree.root()))
+          << "seed " << seed << " i " << i;
       if (size > 1) {
         // (A one-leaf tree's root is its leaf: no node tag is involved.)
         EXPECT_FALSE(merkle_verify(kReadingDomain, leaves[i], i, size, path, tree.root()));
-        EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[i], (i + 1) % size, size, path, tree.root())) << "seed " << seed;
+        EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[i], (i + 1) % size, size, path, tree.root()))
+            << "seed " << seed;
         EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[(i + 1) % size], i, size, path, tree.root()));
         EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[i], i, size, path, other_root));
         auto flipped = path;
         flipped[rng() % flipped.size()][rng() % 32] ^= static_cast<std::uint8_t>(1 + rng() % 255);
-        EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[i], i, size, flipped, tree.root())) << "seed " << seed;
+        EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[i], i, size, flipped, tree.root()))
+            << "seed " << seed;
         auto shorter = path;
         shorter.pop_back();
         EXPECT_FALSE(merkle_verify(kFleetDomain, leaves[i], i, size, shorter, tree.root()));

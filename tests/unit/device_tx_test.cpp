@@ -49,7 +49,8 @@ TEST_F(DeviceTx, RegisterRefusals) {
   expect_refused(1, too_long, ResultCode::kDeviceAttributesInvalid);
   auto too_many = registration(8);
   too_many.attributes.clear();
-  for (int i = 0; i <= static_cast<int>(kAttributesMax); ++i) too_many.attributes.emplace_back("k" + std::to_string(i), "v");
+  for (int i = 0; i <= static_cast<int>(kAttributesMax); ++i)
+    too_many.attributes.emplace_back("k" + std::to_string(i), "v");
   expect_refused(1, too_many, ResultCode::kDeviceAttributesInvalid);
 }
 
@@ -81,12 +82,14 @@ TEST_F(DeviceTx, RotateRefusals) {
   DeviceRotateKey other_chain{device_id(7), new_key,
                               device_keypair(7).sign(rotation_message("other", device_id(7), 0, new_key))};
   expect_refused(4, other_chain, ResultCode::kRotationNotAuthorised);
-  DeviceRotateKey stale{device_id(7), new_key, device_keypair(7).sign(rotation_message(chain_id_, device_id(7), 5, new_key))};
+  DeviceRotateKey stale{device_id(7), new_key,
+                        device_keypair(7).sign(rotation_message(chain_id_, device_id(7), 5, new_key))};
   expect_refused(4, stale, ResultCode::kRotationNotAuthorised);
   expect_refused(3, DeviceRotateKey{device_id(7), device_keypair(7).public_key(), std::nullopt},
                  ResultCode::kRotationSameKey);
   expect_refused(3, DeviceRotateKey{device_id(99), new_key, std::nullopt}, ResultCode::kDeviceNotFound);
-  expect_refused(3, DeviceRotateKey{device_id(7), crypto::PublicKey{}, std::nullopt}, ResultCode::kDeviceKeyInvalid);
+  expect_refused(3, DeviceRotateKey{device_id(7), crypto::PublicKey{}, std::nullopt},
+                 ResultCode::kDeviceKeyInvalid);
 }
 
 TEST_F(DeviceTx, TransferAndRefusals) {
@@ -130,11 +133,13 @@ TEST_F(DeviceTx, ReportLost) {
 TEST_F(DeviceTx, OperatorSuspendsAndResumes) {
   register_device(7);
   expect_refused(3, DeviceSetStatus{device_id(7), DeviceStatus::kSuspended}, ResultCode::kNotDeviceOperator);
-  expect_refused(2, DeviceSetStatus{device_id(7), DeviceStatus::kActive}, ResultCode::kDeviceStatusTransition);
+  expect_refused(2, DeviceSetStatus{device_id(7), DeviceStatus::kActive},
+                 ResultCode::kDeviceStatusTransition);
   expect_refused(2, DeviceSetStatus{device_id(7), DeviceStatus::kRevoked}, ResultCode::kDeviceStatusInvalid);
   ASSERT_EQ(submit(2, DeviceSetStatus{device_id(7), DeviceStatus::kSuspended}), ResultCode::kOk);
   EXPECT_EQ(device(7).status, DeviceStatus::kSuspended);
-  expect_refused(2, DeviceSetStatus{device_id(7), DeviceStatus::kSuspended}, ResultCode::kDeviceStatusTransition);
+  expect_refused(2, DeviceSetStatus{device_id(7), DeviceStatus::kSuspended},
+                 ResultCode::kDeviceStatusTransition);
   ASSERT_EQ(submit(2, DeviceSetStatus{device_id(7), DeviceStatus::kActive}), ResultCode::kOk);
   EXPECT_EQ(device(7).status, DeviceStatus::kActive);
   EXPECT_EQ(load_history(view_, device_id(7), 2)->event, Event::kResumed);
@@ -198,7 +203,8 @@ TEST_F(DeviceTx, FleetRefusals) {
   const TestFleet fleet(6);
   const crypto::Hash32 root = merkle_root(kFleetDomain, fleet.leaves);
   expect_refused(1, DeviceRegisterFleet{root, 0, addr(3), addr(2), {}}, ResultCode::kFleetSizeInvalid);
-  expect_refused(1, DeviceRegisterFleet{root, kFleetSizeMax + 1, addr(3), addr(2), {}}, ResultCode::kFleetSizeInvalid);
+  expect_refused(1, DeviceRegisterFleet{root, kFleetSizeMax + 1, addr(3), addr(2), {}},
+                 ResultCode::kFleetSizeInvalid);
   expect_refused(1, DeviceRegisterFleet{{}, 6, addr(3), addr(2), {}}, ResultCode::kDeviceIdInvalid);
   ASSERT_EQ(submit(1, DeviceRegisterFleet{root, 6, addr(3), addr(2), {}}), ResultCode::kOk);
   const crypto::Hash32 id = fleet_id(root, 6);
@@ -213,25 +219,32 @@ TEST_F(DeviceTx, FleetRefusals) {
                  ResultCode::kFleetPathMismatch);
   auto tampered = tree.path(2);
   tampered[0][5] ^= 1;
-  expect_refused(4, DeviceClaimFleetMember{id, 2, fleet.ids[2], fleet.keys[2], tampered}, ResultCode::kFleetPathMismatch);
+  expect_refused(4, DeviceClaimFleetMember{id, 2, fleet.ids[2], fleet.keys[2], tampered},
+                 ResultCode::kFleetPathMismatch);
   // A path for another fleet.
   const TestFleet other(6);
   std::vector<crypto::Hash32> other_leaves = other.leaves;
   other_leaves[0] = fleet_leaf(device_id(5555), device_keypair(77).public_key());
   MerkleTree other_tree(kFleetDomain, other_leaves);
-  expect_refused(4, DeviceClaimFleetMember{id, 0, device_id(5555), device_keypair(77).public_key(), other_tree.path(0)},
-                 ResultCode::kFleetPathMismatch);
+  expect_refused(
+      4, DeviceClaimFleetMember{id, 0, device_id(5555), device_keypair(77).public_key(), other_tree.path(0)},
+      ResultCode::kFleetPathMismatch);
   // Too long a path is refused before state is read.
-  expect_refused(4, DeviceClaimFleetMember{id, 2, fleet.ids[2], fleet.keys[2],
-                                           std::vector<crypto::Hash32>(kFleetPathMax + 1)},
+  expect_refused(4,
+                 DeviceClaimFleetMember{id, 2, fleet.ids[2], fleet.keys[2],
+                                        std::vector<crypto::Hash32>(kFleetPathMax + 1)},
                  ResultCode::kFleetPathInvalid);
   // A member whose identifier is already registered on its own.
   ASSERT_EQ(submit(1, DeviceRegister{fleet.ids[5], fleet.keys[5], addr(4), addr(2), {}}), ResultCode::kOk);
-  expect_refused(4, DeviceClaimFleetMember{id, 5, fleet.ids[5], fleet.keys[5], tree.path(5)}, ResultCode::kDeviceExists);
+  expect_refused(4, DeviceClaimFleetMember{id, 5, fleet.ids[5], fleet.keys[5], tree.path(5)},
+                 ResultCode::kDeviceExists);
 }
 
 TEST_F(DeviceTx, FleetOfAMillionFitsInUnderOneKiB) {
-  const DeviceRegisterFleet reg{crypto::Hash32{1}, kFleetSizeMax, addr(3), addr(2),
+  const DeviceRegisterFleet reg{crypto::Hash32{1},
+                                kFleetSizeMax,
+                                addr(3),
+                                addr(2),
                                 {{"capabilities", "nb-iot,lte-m"}, {"model", "S-1"}}};
   EXPECT_EQ(reg.check(), ResultCode::kOk);
   chain::Transaction tx;
@@ -269,12 +282,16 @@ TEST_F(DeviceAnchorTx, AnchorTracksSequences) {
 }
 
 TEST_F(DeviceAnchorTx, AnchorRefusals) {
-  expect_refused(4, DeviceAnchor{crypto::Hash32{1}, 1, {{device_id(7), 1, 1}}}, ResultCode::kAnchorNotAuthorised);
+  expect_refused(4, DeviceAnchor{crypto::Hash32{1}, 1, {{device_id(7), 1, 1}}},
+                 ResultCode::kAnchorNotAuthorised);
   expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 1, {{device_id(99), 1, 1}}}, ResultCode::kDeviceNotFound);
-  expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 2, {{device_id(7), 1, 1}}}, ResultCode::kAnchorBatchInvalid);
+  expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 2, {{device_id(7), 1, 1}}},
+                 ResultCode::kAnchorBatchInvalid);
   expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 0, {}}, ResultCode::kAnchorBatchInvalid);
-  expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 1, {{device_id(7), 0, 0}}}, ResultCode::kAnchorBatchInvalid);
-  expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 2, {{device_id(7), 2, 1}}}, ResultCode::kAnchorBatchInvalid);
+  expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 1, {{device_id(7), 0, 0}}},
+                 ResultCode::kAnchorBatchInvalid);
+  expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 2, {{device_id(7), 2, 1}}},
+                 ResultCode::kAnchorBatchInvalid);
   expect_refused(2, DeviceAnchor{crypto::Hash32{1}, 2, {{device_id(7), 1, 1}, {device_id(7), 2, 2}}},
                  ResultCode::kAnchorBatchInvalid);
   expect_refused(2, DeviceAnchor{{}, 1, {{device_id(7), 1, 1}}}, ResultCode::kDeviceIdInvalid);

@@ -1,10 +1,11 @@
 // apps/telco/device_files: the fleet file a manufacturer builds (root and paths computed
 // locally must verify against what the chain will check), the gateway's batch (ranges from
 // readings, consecutive sequence numbers required), device key files.
+#include "device_files.h"
+
 #include <gtest/gtest.h>
 
 #include "cli_error.h"
-#include "device_files.h"
 #include "modules/device/merkle.h"
 #include "util/hex.h"
 
@@ -31,7 +32,8 @@ TEST(DeviceFiles, FleetFilePathsVerifyAndRoundTrip) {
   EXPECT_EQ(f.fleet_id, dev::fleet_id(f.root, 7));
   for (std::size_t i = 0; i < 7; ++i) {
     EXPECT_EQ(f.ids[i], dev::device_id_hash("IMEI" + std::to_string(i)));
-    EXPECT_TRUE(dev::merkle_verify(dev::kFleetDomain, dev::fleet_leaf(f.ids[i], f.keys[i]), i, 7, f.paths[i], f.root));
+    EXPECT_TRUE(dev::merkle_verify(dev::kFleetDomain, dev::fleet_leaf(f.ids[i], f.keys[i]), i, 7, f.paths[i],
+                                   f.root));
   }
   const FleetFile back = fleet_from_json(fleet_file_json(f));
   EXPECT_EQ(back.root, f.root);
@@ -66,7 +68,8 @@ TEST(DeviceFiles, BatchRangesFromReadings) {
   }
   for (std::size_t i = 0; i < 4; ++i) {
     auto [r, sig] = reading_from_json(b.readings[i]);
-    EXPECT_TRUE(dev::merkle_verify(dev::kReadingDomain, dev::reading_leaf("c", r, sig), i, 4, b.paths[i], b.anchor.root));
+    EXPECT_TRUE(dev::merkle_verify(dev::kReadingDomain, dev::reading_leaf("c", r, sig), i, 4, b.paths[i],
+                                   b.anchor.root));
   }
   add("a", 9);  // a gap: the chain could not tell the missing reading from a withheld one
   EXPECT_THROW(build_batch("c", readings), CliError);

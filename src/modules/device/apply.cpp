@@ -25,7 +25,8 @@ HistoryEntry event(const TxContext& ctx, Event e, const DeviceRecord& d) {
 ResultCode changeable(const std::optional<DeviceRecord>& d) {
   if (!d) return ResultCode::kDeviceNotFound;
   if (d->status == DeviceStatus::kRevoked) return ResultCode::kDeviceRevoked;
-  if (d->status == DeviceStatus::kStolen || d->status == DeviceStatus::kLost) return ResultCode::kDeviceReported;
+  if (d->status == DeviceStatus::kStolen || d->status == DeviceStatus::kLost)
+    return ResultCode::kDeviceReported;
   return ResultCode::kOk;
 }
 
@@ -122,7 +123,8 @@ ResultCode DeviceSetStatus::apply(TxContext& ctx) const {
   auto d = load_device(ctx.state, id_hash);
   if (const ResultCode c = changeable(d); c != ResultCode::kOk) return c;
   if (d->serving != ctx.sender) return ResultCode::kNotDeviceOperator;
-  const DeviceStatus from = status == DeviceStatus::kSuspended ? DeviceStatus::kActive : DeviceStatus::kSuspended;
+  const DeviceStatus from =
+      status == DeviceStatus::kSuspended ? DeviceStatus::kActive : DeviceStatus::kSuspended;
   if (d->status != from) return ResultCode::kDeviceStatusTransition;
   d->status = status;
   commit(ctx, std::move(*d), status == DeviceStatus::kSuspended ? Event::kSuspended : Event::kResumed);
@@ -138,7 +140,8 @@ ResultCode DeviceRevoke::apply(TxContext& ctx) const {
     if (f->owner != ctx.sender && f->serving != ctx.sender) return ResultCode::kNotFleetOwner;
     if (auto mark = load_member(ctx.state, fleet, id_hash)) {
       // A claimed member is a device of its own now (d->fleet == fleet would have matched).
-      return *mark == MemberMark::kRevoked ? ResultCode::kFleetMemberRevoked : ResultCode::kFleetMemberClaimed;
+      return *mark == MemberMark::kRevoked ? ResultCode::kFleetMemberRevoked
+                                           : ResultCode::kFleetMemberClaimed;
     }
     // Membership is not checked: revoking an identifier that is not in the fleet harms no one.
     store_member(ctx.state, fleet, id_hash, MemberMark::kRevoked);

@@ -24,11 +24,16 @@ AuthOutcome precheck(std::string_view chain_id, const Challenge& c, std::uint64_
 
 AuthOutcome status_outcome(DeviceStatus s) {
   switch (s) {
-    case DeviceStatus::kActive: return AuthOutcome::kOk;
-    case DeviceStatus::kSuspended: return AuthOutcome::kSuspended;
-    case DeviceStatus::kStolen: return AuthOutcome::kStolen;
-    case DeviceStatus::kLost: return AuthOutcome::kLost;
-    case DeviceStatus::kRevoked: return AuthOutcome::kRevoked;
+    case DeviceStatus::kActive:
+      return AuthOutcome::kOk;
+    case DeviceStatus::kSuspended:
+      return AuthOutcome::kSuspended;
+    case DeviceStatus::kStolen:
+      return AuthOutcome::kStolen;
+    case DeviceStatus::kLost:
+      return AuthOutcome::kLost;
+    case DeviceStatus::kRevoked:
+      return AuthOutcome::kRevoked;
   }
   return AuthOutcome::kRevoked;
 }
@@ -54,7 +59,8 @@ constexpr AuthText kAuthTexts[] = {
     {AuthOutcome::kNonceUnknown, "nonce_unknown", "this verifier did not issue the nonce, or it has expired"},
     {AuthOutcome::kNonceUsed, "nonce_used", "the nonce was already answered: a replayed challenge"},
     {AuthOutcome::kFleetUnknown, "fleet_unknown", "no fleet is registered under this id"},
-    {AuthOutcome::kFleetPathMismatch, "fleet_path_mismatch", "the membership path does not lead to this fleet's root"},
+    {AuthOutcome::kFleetPathMismatch, "fleet_path_mismatch",
+     "the membership path does not lead to this fleet's root"},
     {AuthOutcome::kFleetMemberRevoked, "fleet_member_revoked", "this fleet member is revoked"},
     {AuthOutcome::kFleetMemberClaimed, "fleet_member_claimed",
      "this fleet member is claimed: authenticate it by its device record"},
@@ -66,13 +72,16 @@ struct ReadingText {
   std::string_view message;
 };
 constexpr ReadingText kReadingTexts[] = {
-    {ReadingOutcome::kOk, "ok", "signed by the device, included in the batch, anchored at the batch's block time"},
-    {ReadingOutcome::kBadSignature, "bad_signature", "the reading is not signed by the device key of its key version"},
+    {ReadingOutcome::kOk, "ok",
+     "signed by the device, included in the batch, anchored at the batch's block time"},
+    {ReadingOutcome::kBadSignature, "bad_signature",
+     "the reading is not signed by the device key of its key version"},
     {ReadingOutcome::kBatchUnknown, "batch_unknown", "no batch with this root is anchored"},
     {ReadingOutcome::kNotInBatch, "not_in_batch", "the inclusion path does not lead to the batch root"},
     {ReadingOutcome::kSeqOutOfRange, "seq_out_of_range",
      "the batch does not cover this device with this sequence number"},
-    {ReadingOutcome::kAfterAnchor, "after_anchor", "the reading's time is later than the block that anchored it"},
+    {ReadingOutcome::kAfterAnchor, "after_anchor",
+     "the reading's time is later than the block that anchored it"},
     {ReadingOutcome::kValueTooLarge, "value_too_large", "the reading's value exceeds 1024 bytes"},
 };
 
@@ -133,15 +142,16 @@ AuthOutcome verify_answer(std::string_view chain_id, const Challenge& c, const c
 }
 
 AuthOutcome verify_member_answer(std::string_view chain_id, const Challenge& c, const crypto::Signature& sig,
-                                 const std::optional<FleetRecord>& fleet, const std::optional<MemberMark>& mark,
-                                 const MemberProof& proof, std::uint64_t now_ms) {
+                                 const std::optional<FleetRecord>& fleet,
+                                 const std::optional<MemberMark>& mark, const MemberProof& proof,
+                                 std::uint64_t now_ms) {
   if (const AuthOutcome o = precheck(chain_id, c, now_ms); o != AuthOutcome::kOk) return o;
   if (!fleet) return AuthOutcome::kFleetUnknown;
   if (mark == MemberMark::kRevoked) return AuthOutcome::kFleetMemberRevoked;
   if (mark == MemberMark::kClaimed) return AuthOutcome::kFleetMemberClaimed;
   if (proof.path.size() > kFleetPathMax ||
-      !merkle_verify(kFleetDomain, fleet_leaf(c.id_hash, proof.public_key), proof.index, fleet->size, proof.path,
-                     fleet->root)) {
+      !merkle_verify(kFleetDomain, fleet_leaf(c.id_hash, proof.public_key), proof.index, fleet->size,
+                     proof.path, fleet->root)) {
     return AuthOutcome::kFleetPathMismatch;
   }
   if (!crypto::verify(proof.public_key, challenge_message(c), sig)) return AuthOutcome::kBadSignature;
@@ -160,7 +170,8 @@ Bytes reading_message(std::string_view chain_id, const Reading& r) {
   return w.take();
 }
 
-crypto::Signature sign_reading(const crypto::KeyPair& device_key, std::string_view chain_id, const Reading& r) {
+crypto::Signature sign_reading(const crypto::KeyPair& device_key, std::string_view chain_id,
+                               const Reading& r) {
   return device_key.sign(reading_message(chain_id, r));
 }
 
@@ -186,13 +197,14 @@ std::string_view reading_message_text(ReadingOutcome o) {
 }
 
 ReadingOutcome verify_reading(std::string_view chain_id, const Reading& r, const crypto::Signature& sig,
-                              const std::optional<crypto::PublicKey>& key, const std::optional<AnchorRecord>& batch,
-                              std::uint64_t index, std::span<const crypto::Hash32> path) {
+                              const std::optional<crypto::PublicKey>& key,
+                              const std::optional<AnchorRecord>& batch, std::uint64_t index,
+                              std::span<const crypto::Hash32> path) {
   if (r.value.size() > kReadingValueBytesMax) return ReadingOutcome::kValueTooLarge;
   if (!key || !crypto::verify(*key, reading_message(chain_id, r), sig)) return ReadingOutcome::kBadSignature;
   if (!batch) return ReadingOutcome::kBatchUnknown;
-  if (path.size() > kReadingPathMax ||
-      !merkle_verify(kReadingDomain, reading_leaf(chain_id, r, sig), index, batch->count, path, batch->root)) {
+  if (path.size() > kReadingPathMax || !merkle_verify(kReadingDomain, reading_leaf(chain_id, r, sig), index,
+                                                      batch->count, path, batch->root)) {
     return ReadingOutcome::kNotInBatch;
   }
   bool covered = false;

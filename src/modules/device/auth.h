@@ -18,7 +18,7 @@ namespace telco::modules::device {
 // keeps it until it is answered or expires, and accepts each nonce once.
 struct Challenge {
   std::string chain_id;
-  std::string purpose;      // e.g. "attach", "login"
+  std::string purpose;  // e.g. "attach", "login"
   crypto::Hash32 nonce{};
   std::string verifier_id;  // who asks: a base station, a core function, a server
   std::uint64_t expires_ms = 0;
@@ -42,9 +42,9 @@ enum class AuthOutcome : std::uint8_t {
   kLost,
   kRevoked,
   kWrongChain,
-  kChallengeInvalid,    // purpose or verifier id over its bound, zero device id
-  kNonceUnknown,        // (verifier table) never issued here, or already forgotten
-  kNonceUsed,           // (verifier table) answered before: a replay
+  kChallengeInvalid,  // purpose or verifier id over its bound, zero device id
+  kNonceUnknown,      // (verifier table) never issued here, or already forgotten
+  kNonceUsed,         // (verifier table) answered before: a replay
   kFleetUnknown,
   kFleetPathMismatch,
   kFleetMemberRevoked,
@@ -68,8 +68,9 @@ struct MemberProof {
   std::vector<crypto::Hash32> path;
 };
 AuthOutcome verify_member_answer(std::string_view chain_id, const Challenge& c, const crypto::Signature& sig,
-                                 const std::optional<FleetRecord>& fleet, const std::optional<MemberMark>& mark,
-                                 const MemberProof& proof, std::uint64_t now_ms);
+                                 const std::optional<FleetRecord>& fleet,
+                                 const std::optional<MemberMark>& mark, const MemberProof& proof,
+                                 std::uint64_t now_ms);
 
 // One sensor reading as the device signs it.
 struct Reading {
@@ -83,24 +84,26 @@ struct Reading {
 // reading_message = string("telco/device-reading/v1") ‖ string(chain id) ‖ fixed[32] id_hash
 //   ‖ u64 time_ms ‖ u64 seq ‖ u32 key_version ‖ bytes(value)
 Bytes reading_message(std::string_view chain_id, const Reading& r);
-crypto::Signature sign_reading(const crypto::KeyPair& device_key, std::string_view chain_id, const Reading& r);
+crypto::Signature sign_reading(const crypto::KeyPair& device_key, std::string_view chain_id,
+                               const Reading& r);
 // The reading's leaf in a batch: merkle_leaf(kReadingDomain, reading_message ‖ signature).
 crypto::Hash32 reading_leaf(std::string_view chain_id, const Reading& r, const crypto::Signature& sig);
 
 enum class ReadingOutcome : std::uint8_t {
   kOk = 0,
-  kBadSignature,    // not signed by the device's key of that version (or no such version)
+  kBadSignature,  // not signed by the device's key of that version (or no such version)
   kBatchUnknown,
-  kNotInBatch,      // the path does not lead to the batch root
-  kSeqOutOfRange,   // the batch does not list this device with this sequence number
-  kAfterAnchor,     // the reading claims a time later than the block that anchored it
+  kNotInBatch,     // the path does not lead to the batch root
+  kSeqOutOfRange,  // the batch does not list this device with this sequence number
+  kAfterAnchor,    // the reading claims a time later than the block that anchored it
   kValueTooLarge,
 };
 std::string_view reading_name(ReadingOutcome o);
 std::string_view reading_message_text(ReadingOutcome o);
 
 ReadingOutcome verify_reading(std::string_view chain_id, const Reading& r, const crypto::Signature& sig,
-                              const std::optional<crypto::PublicKey>& key, const std::optional<AnchorRecord>& batch,
-                              std::uint64_t index, std::span<const crypto::Hash32> path);
+                              const std::optional<crypto::PublicKey>& key,
+                              const std::optional<AnchorRecord>& batch, std::uint64_t index,
+                              std::span<const crypto::Hash32> path);
 
 }  // namespace telco::modules::device

@@ -85,7 +85,8 @@ void only(const Json& j, std::initializer_list<std::string_view> known, std::str
     if (it.key() == "type") continue;
     bool ok = false;
     for (auto k : known) ok = ok || it.key() == k;
-    if (!ok) throw std::invalid_argument("unknown field '" + it.key() + "' in " + std::string(what) + " payload");
+    if (!ok)
+      throw std::invalid_argument("unknown field '" + it.key() + "' in " + std::string(what) + " payload");
   }
 }
 
@@ -99,7 +100,8 @@ template <std::size_t N>
 std::array<std::uint8_t, N> hex_field(const Json& j, const char* key) {
   auto b = from_hex(text_field(j, key));
   if (!b || b->size() != N) {
-    throw std::invalid_argument(std::string("'") + key + "' must be " + std::to_string(2 * N) + " hex digits");
+    throw std::invalid_argument(std::string("'") + key + "' must be " + std::to_string(2 * N) +
+                                " hex digits");
   }
   std::array<std::uint8_t, N> out;
   std::copy(b->begin(), b->end(), out.begin());
@@ -120,14 +122,17 @@ std::uint64_t u64_field(const Json& j, const char* key) {
   if (v.is_number_unsigned()) return v.get<std::uint64_t>();
   if (v.is_string()) {
     const std::string s = v.get<std::string>();
-    if (!s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string::npos) return std::stoull(s);
+    if (!s.empty() && s.size() <= 19 && s.find_first_not_of("0123456789") == std::string::npos)
+      return std::stoull(s);
   }
   throw std::invalid_argument(std::string("'") + key + "' must be a non-negative integer");
 }
 
 DeviceStatus status_field(const Json& j, const char* key) {
   auto s = parse_status(text_field(j, key));
-  if (!s) throw std::invalid_argument(std::string("'") + key + "' must be active, suspended, stolen, lost or revoked");
+  if (!s)
+    throw std::invalid_argument(std::string("'") + key +
+                                "' must be active, suspended, stolen, lost or revoked");
   return *s;
 }
 
@@ -241,8 +246,8 @@ Json DeviceRegisterFleet::to_json() const {
 }
 DeviceRegisterFleet DeviceRegisterFleet::from_json(const Json& j) {
   only(j, {"root", "size", "owner", "operator", "attributes"}, kName);
-  return {hash_field(j, "root"), u64_field(j, "size"), address_field(j, "owner"), address_field(j, "operator"),
-          attributes_opt(j)};
+  return {hash_field(j, "root"), u64_field(j, "size"), address_field(j, "owner"),
+          address_field(j, "operator"), attributes_opt(j)};
 }
 
 // ---- device.claim_fleet_member
@@ -284,9 +289,13 @@ Json DeviceClaimFleetMember::to_json() const {
 }
 DeviceClaimFleetMember DeviceClaimFleetMember::from_json(const Json& j) {
   only(j, {"fleet", "index", "id_hash", "public_key", "path"}, kName);
-  DeviceClaimFleetMember x{hash_field(j, "fleet"), u64_field(j, "index"), hash_field(j, "id_hash"),
-                           hex_field<32>(j, "public_key"), {}};
-  if (!j.contains("path") || !j["path"].is_array()) throw std::invalid_argument("'path' must be an array of hashes");
+  DeviceClaimFleetMember x{hash_field(j, "fleet"),
+                           u64_field(j, "index"),
+                           hash_field(j, "id_hash"),
+                           hex_field<32>(j, "public_key"),
+                           {}};
+  if (!j.contains("path") || !j["path"].is_array())
+    throw std::invalid_argument("'path' must be an array of hashes");
   if (j["path"].size() > kFleetPathFieldMax) throw std::invalid_argument("'path' is too long");
   for (const Json& h : j["path"]) {
     auto b = h.is_string() ? from_hex(h.get<std::string>()) : std::nullopt;
@@ -349,7 +358,9 @@ ResultCode DeviceTransfer::check() const {
   return is_zero(id_hash) ? ResultCode::kDeviceIdInvalid : ResultCode::kOk;
 }
 std::vector<crypto::Address> DeviceTransfer::counterparties() const { return {new_owner}; }
-Json DeviceTransfer::to_json() const { return {{"id_hash", to_hex(id_hash)}, {"new_owner", new_owner.to_string()}}; }
+Json DeviceTransfer::to_json() const {
+  return {{"id_hash", to_hex(id_hash)}, {"new_owner", new_owner.to_string()}};
+}
 DeviceTransfer DeviceTransfer::from_json(const Json& j) {
   only(j, {"id_hash", "new_owner"}, kName);
   return {hash_field(j, "id_hash"), address_field(j, "new_owner")};
@@ -370,7 +381,8 @@ std::optional<DeviceReport> DeviceReport::decode(const chain::Payload& p) {
 }
 ResultCode DeviceReport::check() const {
   if (is_zero(id_hash)) return ResultCode::kDeviceIdInvalid;
-  if (status != DeviceStatus::kStolen && status != DeviceStatus::kLost) return ResultCode::kDeviceStatusInvalid;
+  if (status != DeviceStatus::kStolen && status != DeviceStatus::kLost)
+    return ResultCode::kDeviceStatusInvalid;
   return ResultCode::kOk;
 }
 std::vector<crypto::Address> DeviceReport::counterparties() const { return {}; }
@@ -395,11 +407,14 @@ std::optional<DeviceSetStatus> DeviceSetStatus::decode(const chain::Payload& p) 
 }
 ResultCode DeviceSetStatus::check() const {
   if (is_zero(id_hash)) return ResultCode::kDeviceIdInvalid;
-  if (status != DeviceStatus::kActive && status != DeviceStatus::kSuspended) return ResultCode::kDeviceStatusInvalid;
+  if (status != DeviceStatus::kActive && status != DeviceStatus::kSuspended)
+    return ResultCode::kDeviceStatusInvalid;
   return ResultCode::kOk;
 }
 std::vector<crypto::Address> DeviceSetStatus::counterparties() const { return {}; }
-Json DeviceSetStatus::to_json() const { return {{"id_hash", to_hex(id_hash)}, {"status", status_name(status)}}; }
+Json DeviceSetStatus::to_json() const {
+  return {{"id_hash", to_hex(id_hash)}, {"status", status_name(status)}};
+}
 DeviceSetStatus DeviceSetStatus::from_json(const Json& j) {
   only(j, {"id_hash", "status"}, kName);
   return {hash_field(j, "id_hash"), status_field(j, "status")};
@@ -418,7 +433,9 @@ std::optional<DeviceRevoke> DeviceRevoke::decode(const chain::Payload& p) {
     x.fleet = r.fixed<32>();
   });
 }
-ResultCode DeviceRevoke::check() const { return is_zero(id_hash) ? ResultCode::kDeviceIdInvalid : ResultCode::kOk; }
+ResultCode DeviceRevoke::check() const {
+  return is_zero(id_hash) ? ResultCode::kDeviceIdInvalid : ResultCode::kOk;
+}
 std::vector<crypto::Address> DeviceRevoke::counterparties() const { return {}; }
 Json DeviceRevoke::to_json() const {
   Json j = {{"id_hash", to_hex(id_hash)}};
@@ -481,7 +498,8 @@ Json DeviceAnchor::to_json() const {
 DeviceAnchor DeviceAnchor::from_json(const Json& j) {
   only(j, {"root", "count", "ranges"}, kName);
   DeviceAnchor x{hash_field(j, "root"), u64_field(j, "count"), {}};
-  if (!j.contains("ranges") || !j["ranges"].is_array()) throw std::invalid_argument("'ranges' must be an array");
+  if (!j.contains("ranges") || !j["ranges"].is_array())
+    throw std::invalid_argument("'ranges' must be an array");
   if (j["ranges"].size() > kAnchorDevicesFieldMax) throw std::invalid_argument("'ranges' is too long");
   for (const Json& s : j["ranges"]) {
     if (!s.is_object()) throw std::invalid_argument("each range must be an object");

@@ -76,11 +76,16 @@ std::optional<T> load_with(const state::StateView& s, const Bytes& k, const char
 
 std::string_view status_name(DeviceStatus s) {
   switch (s) {
-    case DeviceStatus::kActive: return "active";
-    case DeviceStatus::kSuspended: return "suspended";
-    case DeviceStatus::kStolen: return "stolen";
-    case DeviceStatus::kLost: return "lost";
-    case DeviceStatus::kRevoked: return "revoked";
+    case DeviceStatus::kActive:
+      return "active";
+    case DeviceStatus::kSuspended:
+      return "suspended";
+    case DeviceStatus::kStolen:
+      return "stolen";
+    case DeviceStatus::kLost:
+      return "lost";
+    case DeviceStatus::kRevoked:
+      return "revoked";
   }
   return "unknown";
 }
@@ -94,15 +99,24 @@ std::optional<DeviceStatus> parse_status(std::string_view name) {
 
 std::string_view event_name(Event e) {
   switch (e) {
-    case Event::kRegistered: return "registered";
-    case Event::kClaimed: return "claimed";
-    case Event::kKeyRotated: return "key_rotated";
-    case Event::kTransferred: return "transferred";
-    case Event::kReportedStolen: return "reported_stolen";
-    case Event::kReportedLost: return "reported_lost";
-    case Event::kSuspended: return "suspended";
-    case Event::kResumed: return "resumed";
-    case Event::kRevoked: return "revoked";
+    case Event::kRegistered:
+      return "registered";
+    case Event::kClaimed:
+      return "claimed";
+    case Event::kKeyRotated:
+      return "key_rotated";
+    case Event::kTransferred:
+      return "transferred";
+    case Event::kReportedStolen:
+      return "reported_stolen";
+    case Event::kReportedLost:
+      return "reported_lost";
+    case Event::kSuspended:
+      return "suspended";
+    case Event::kResumed:
+      return "resumed";
+    case Event::kRevoked:
+      return "revoked";
   }
   return "unknown";
 }
@@ -300,10 +314,11 @@ std::optional<FleetRecord> load_fleet(const state::StateView& s, const crypto::H
 }
 std::optional<MemberMark> load_member(const state::StateView& s, const crypto::Hash32& fleet,
                                       const crypto::Hash32& id) {
-  return load_with<MemberMark>(s, member_key(fleet, id), "fleet member", [](ByteView b) -> std::optional<MemberMark> {
-    if (b.size() != 1 || b[0] < 1 || b[0] > 2) return std::nullopt;
-    return static_cast<MemberMark>(b[0]);
-  });
+  return load_with<MemberMark>(s, member_key(fleet, id), "fleet member",
+                               [](ByteView b) -> std::optional<MemberMark> {
+                                 if (b.size() != 1 || b[0] < 1 || b[0] > 2) return std::nullopt;
+                                 return static_cast<MemberMark>(b[0]);
+                               });
 }
 std::optional<StolenEntry> load_stolen(const state::StateView& s, const crypto::Hash32& id) {
   return load_with<StolenEntry>(s, stolen_key(id), "stolen-list", decode_stolen);
@@ -321,7 +336,8 @@ std::optional<crypto::PublicKey> load_key_version(const state::StateView& s, con
                                         return k;
                                       });
 }
-std::optional<HistoryEntry> load_history(const state::StateView& s, const crypto::Hash32& id, std::uint32_t seq) {
+std::optional<HistoryEntry> load_history(const state::StateView& s, const crypto::Hash32& id,
+                                         std::uint32_t seq) {
   return load_with<HistoryEntry>(s, history_key(id, seq), "history", decode_history);
 }
 
@@ -338,7 +354,9 @@ void store_member(state::WriteSet& ws, const crypto::Hash32& fleet, const crypto
 void store_stolen(state::WriteSet& ws, const crypto::Hash32& id, const StolenEntry& s) {
   ws.put(stolen_key(id), encode_stolen(s));
 }
-void store_anchor(state::WriteSet& ws, const AnchorRecord& a) { ws.put(anchor_key(a.root), encode_anchor(a)); }
+void store_anchor(state::WriteSet& ws, const AnchorRecord& a) {
+  ws.put(anchor_key(a.root), encode_anchor(a));
+}
 void append_history(state::WriteSet& ws, DeviceRecord& d, const HistoryEntry& e) {
   ws.put(history_key(d.id_hash, d.history_count), encode_history(e));
   ++d.history_count;

@@ -105,9 +105,9 @@ struct HistoryEntry {
   std::uint64_t height = 0;
   std::uint64_t time_ms = 0;
   Event event{};
-  crypto::Address actor;       // the transaction's sender
-  crypto::Address other;       // new owner (transfer), owner (registration)
-  crypto::PublicKey key{};     // the key in force after the event
+  crypto::Address actor;    // the transaction's sender
+  crypto::Address other;    // new owner (transfer), owner (registration)
+  crypto::PublicKey key{};  // the key in force after the event
   std::uint32_t key_version = 0;
   bool operator==(const HistoryEntry&) const = default;
 };
@@ -146,7 +146,8 @@ std::optional<HistoryEntry> load_history(const state::StateView& s, const crypto
 // store_device also records the current key under its version (idempotent).
 void store_device(state::WriteSet& ws, const DeviceRecord& d);
 void store_fleet(state::WriteSet& ws, const crypto::Hash32& fleet, const FleetRecord& f);
-void store_member(state::WriteSet& ws, const crypto::Hash32& fleet, const crypto::Hash32& id_hash, MemberMark m);
+void store_member(state::WriteSet& ws, const crypto::Hash32& fleet, const crypto::Hash32& id_hash,
+                  MemberMark m);
 void store_stolen(state::WriteSet& ws, const crypto::Hash32& id_hash, const StolenEntry& s);
 void store_anchor(state::WriteSet& ws, const AnchorRecord& a);
 // Appends under the record's count and bumps it; the caller stores the record.

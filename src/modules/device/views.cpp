@@ -26,27 +26,18 @@ std::optional<HistoryPage> device_history(const state::StateView& s, const crypt
 }
 
 nlohmann::json device_json(const DeviceRecord& d) {
-  nlohmann::json j = {{"id_hash", to_hex(d.id_hash)},
-                      {"public_key", to_hex(d.public_key)},
-                      {"owner", d.owner.to_string()},
-                      {"operator", d.serving.to_string()},
-                      {"status", status_name(d.status)},
-                      {"attributes", attributes_to_json(d.attributes)},
-                      {"key_version", d.key_version},
-                      {"history_count", d.history_count},
-                      {"registered_at", d.registered_at},
-                      {"reading_seq", d.reading_seq}};
+  nlohmann::json j = {{"id_hash", to_hex(d.id_hash)},     {"public_key", to_hex(d.public_key)},
+                      {"owner", d.owner.to_string()},     {"operator", d.serving.to_string()},
+                      {"status", status_name(d.status)},  {"attributes", attributes_to_json(d.attributes)},
+                      {"key_version", d.key_version},     {"history_count", d.history_count},
+                      {"registered_at", d.registered_at}, {"reading_seq", d.reading_seq}};
   if (d.fleet != crypto::Hash32{}) j["fleet"] = to_hex(d.fleet);
   return j;
 }
 
 nlohmann::json history_json(const HistoryEntry& e) {
-  return {{"height", e.height},
-          {"time_ms", e.time_ms},
-          {"event", event_name(e.event)},
-          {"actor", e.actor.to_string()},
-          {"owner", e.other.to_string()},
-          {"public_key", to_hex(e.key)},
+  return {{"height", e.height},           {"time_ms", e.time_ms},         {"event", event_name(e.event)},
+          {"actor", e.actor.to_string()}, {"owner", e.other.to_string()}, {"public_key", to_hex(e.key)},
           {"key_version", e.key_version}};
 }
 
@@ -74,8 +65,9 @@ nlohmann::json anchor_json(const AnchorRecord& a) {
   for (const SeqRange& s : a.ranges) {
     ranges.push_back({{"id_hash", to_hex(s.id_hash)}, {"first_seq", s.first_seq}, {"last_seq", s.last_seq}});
   }
-  return {{"root", to_hex(a.root)}, {"gateway", a.gateway.to_string()}, {"count", a.count},
-          {"height", a.height},     {"time_ms", a.time_ms},             {"ranges", ranges}};
+  return {{"root", to_hex(a.root)}, {"gateway", a.gateway.to_string()},
+          {"count", a.count},       {"height", a.height},
+          {"time_ms", a.time_ms},   {"ranges", ranges}};
 }
 
 }  // namespace telco::modules::device

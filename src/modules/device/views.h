@@ -2,10 +2,9 @@
 // a page of its history, a fleet, the stolen list, an anchored batch, as JSON.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "modules/device/state.h"
 
