@@ -58,6 +58,7 @@ int run(int argc, char** argv) {
   add_send_command(app, ctx);
   add_verify_commands(app, ctx);
   add_naming_commands(app, ctx);
+  add_device_commands(app, ctx);
 
   if (argc <= 1) {
     std::cout << app.help();

@@ -148,6 +148,14 @@ class Backend {
     return std::move(data->commit);
   }
 
+  // The committed value of a state key (module reads: devices, fleets, ...), nullopt when
+  // absent. The default reads it through a proof at the head; a backend with a store
+  // should read the store directly.
+  virtual std::optional<Bytes> state_value(ByteView key) const {
+    auto p = state_proof(key, head().height);
+    return p ? std::move(p->value) : std::nullopt;
+  }
+
   // --- Proofs and light clients (GET /v1/state/proof, /v1/headers, /v1/validators/changes).
   // The defaults describe a backend that keeps no state tree: it serves no proofs (404).
 

@@ -4,6 +4,7 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "api/device_routes.h"
 #include "api/ws_session.h"
 
 namespace telco::api {
@@ -140,6 +141,14 @@ void HttpSession::dispatch() {
         req.keep_alive());
   }
   if (path == "/v1/txs" && req.method() == http::verb::post) return start_submit(std::move(req));
+  if (req.method() == http::verb::post && is_device_post_path(path)) {
+    // One signature check at most: cheap enough for the io thread. The wall clock is read
+    // here, in the shell; the device library takes it as an argument.
+    const auto now_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::system_clock::now().time_since_epoch())
+                                                       .count());
+    return send(handle_device_post(*ctx_, path, req.body(), now_ms), req.keep_alive());
+  }
   send(handle_request(*ctx_, sv(req.method_string()), sv(req.target())), req.keep_alive());
 }
 

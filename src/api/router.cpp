@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "api/device_routes.h"
 #include "api/json/views.h"
 #include "api/naming_routes.h"
 #include "api/proof_routes.h"
@@ -254,6 +255,14 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
                      (n == 2 && (s[0] == "txs" || s[0] == "blocks" || s[0] == "accounts" || s[0] == "headers")) ||
                      (n == 2 && ((s[0] == "state" && s[1] == "proof") || (s[0] == "validators" && s[1] == "changes"))) ||
                      (n == 3 && s[0] == "accounts" && (s[2] == "txs" || s[2] == "proof"));
+  if ((n == 2 && s[0] == "devices" && (s[1] == "challenge" || s[1] == "authenticate")) ||
+      (n == 2 && s[0] == "readings" && s[1] == "verify")) {
+    return method_not_allowed("POST");  // POSTs reach handle_device_post from the session
+  }
+  if (!known && is_device_get_path(s)) {
+    if (!is_get) return method_not_allowed("GET, HEAD");
+    return device_get_route(ctx, s, parse_query(query));
+  }
   if (!known) {
     // The naming module's reads (api/naming_routes.h): names, numbers, reverse, blocks.
     if (n >= 2 && n <= 3 && (s[0] == "names" || s[0] == "numbers" || s[0] == "reverse" || s[0] == "number-blocks")) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "api/backend.h"
+#include "api/device_challenges.h"
 #include "api/event_hub.h"
 #include "api/http_server.h"
 #include "api/json/submit_body.h"
@@ -56,6 +57,7 @@ struct ServerContext {
   std::atomic<std::size_t> submits_in_flight{0};
   std::atomic<bool> stopping{false};
   ConnectionRegistry registry;
+  DeviceChallenges device_challenges;  // POST /v1/devices/challenge and /authenticate
 
   // A warning that can repeat at network speed (connection limit reached) is logged at most
   // once per interval, with the count of what was suppressed.

@@ -32,7 +32,7 @@ enum class ResultCode : std::uint16_t {
   kZeroAmount = 107,
   kUnsupportedVersion = 108,
 
-  // naming (issue #5): 140..159 malformed payloads, 340..379 failures in a block.
+  // naming (issue #5): 140..159 malformed payloads, 340..369 failures in a block.
   kNameInvalid = 140,
   kNameTooLong = 141,
   kNameNotNormalised = 142,
@@ -44,6 +44,15 @@ enum class ResultCode : std::uint16_t {
   kNumberInvalid = 148,
   kRoutingInvalid = 149,
   kBatchInvalid = 150,
+
+  // device (issue #4): 160..179 malformed payloads, 370..399 failures in a block.
+  kDeviceIdInvalid = 160,
+  kDeviceKeyInvalid = 161,
+  kDeviceAttributesInvalid = 162,
+  kFleetSizeInvalid = 163,
+  kFleetPathInvalid = 164,
+  kDeviceStatusInvalid = 165,
+  kAnchorBatchInvalid = 166,
 
   kNonceTooLow = 200,
   kNonceTooHigh = 201,
@@ -84,6 +93,26 @@ enum class ResultCode : std::uint16_t {
   kPortNotParty = 366,
   kNotSubname = 367,
   kNotPortDonor = 368,
+
+  kDeviceExists = 370,
+  kDeviceNotFound = 371,
+  kNotDeviceOwner = 372,
+  kNotDeviceOperator = 373,
+  kDeviceRevoked = 374,
+  kDeviceReported = 375,
+  kDeviceStatusTransition = 376,
+  kRotationNotAuthorised = 377,
+  kRotationSameKey = 378,
+  kFleetExists = 379,
+  kFleetNotFound = 380,
+  kFleetPathMismatch = 381,
+  kFleetMemberClaimed = 382,
+  kFleetMemberRevoked = 383,
+  kNotFleetOwner = 384,
+  kAnchorExists = 385,
+  kReadingSeqStale = 386,
+  kAnchorNotAuthorised = 387,
+  kTransferToSelf = 388,
 
   kMempoolFull = 400,
   kShuttingDown = 401,

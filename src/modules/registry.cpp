@@ -3,6 +3,7 @@
 #include <array>
 
 #include "modules/bank/transfer.h"
+#include "modules/device/handlers.h"
 #include "modules/naming/handlers.h"
 #include "modules/naming/state.h"
 
@@ -25,8 +26,17 @@ const naming::Handler<naming::NumberPortRequest> kNumberPortRequest;
 const naming::Handler<naming::NumberPortApprove> kNumberPortApprove;
 const naming::Handler<naming::NumberPortReject> kNumberPortReject;
 const naming::Handler<naming::NumberPortCancel> kNumberPortCancel;
+const device::Handler<device::DeviceRegister> kDeviceRegister;
+const device::Handler<device::DeviceRegisterFleet> kDeviceRegisterFleet;
+const device::Handler<device::DeviceClaimFleetMember> kDeviceClaimFleetMember;
+const device::Handler<device::DeviceRotateKey> kDeviceRotateKey;
+const device::Handler<device::DeviceTransfer> kDeviceTransfer;
+const device::Handler<device::DeviceReport> kDeviceReport;
+const device::Handler<device::DeviceSetStatus> kDeviceSetStatus;
+const device::Handler<device::DeviceRevoke> kDeviceRevoke;
+const device::Handler<device::DeviceAnchor> kDeviceAnchor;
 
-constexpr std::array<const PayloadHandler*, 16> kHandlers = {
+constexpr std::array<const PayloadHandler*, 25> kHandlers = {
     &kBankTransfer,
     &kNameCommit,
     &kNameReveal,
@@ -43,6 +53,15 @@ constexpr std::array<const PayloadHandler*, 16> kHandlers = {
     &kNumberPortApprove,
     &kNumberPortReject,
     &kNumberPortCancel,
+    &kDeviceRegister,
+    &kDeviceRegisterFleet,
+    &kDeviceClaimFleetMember,
+    &kDeviceRotateKey,
+    &kDeviceTransfer,
+    &kDeviceReport,
+    &kDeviceSetStatus,
+    &kDeviceRevoke,
+    &kDeviceAnchor,
 };
 
 }  // namespace

@@ -11,6 +11,7 @@ enum class Prefix : std::uint8_t {
   kChain = 0x00,     // chain-level records: token supply, burned fees
   kAccount = 0x01,   // bank: balance and nonce per address
   kNaming = 0x02,    // naming: names, reverse records, E.164 blocks and numbers, their history
+  kDevice = 0x03,    // device: devices, fleets, key versions, stolen list, reading anchors
 };
 
 // Under kChain: the validators_hash (32 bytes) of the set that signs the NEXT height. The

@@ -11,6 +11,7 @@ import test_api
 import test_cli
 import test_consensus
 import test_crash
+import test_device
 import test_light
 import test_naming
 
@@ -29,6 +30,7 @@ TESTS = [
     test_light.test_verify_account_and_refuse_tampering,
     test_light.test_verify_long_chain_shows_progress,
     test_naming.test_naming_over_dns_and_cli,
+    test_device.test_device_authenticates_online_and_offline_then_fails_when_stolen,
 ]
 
 

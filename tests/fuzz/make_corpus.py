@@ -63,3 +63,47 @@ for seed_name, seed in {
         "notify": dns_query("tel", 6, opcode=4), "any": dns_query("alice.tel", 255, 1232),
         "pointer_loop": struct.pack(">HHHHHH", 1, 0x0100, 1, 0, 0, 0) + b"\xc0\x0c\x00\x01\x00\x01"}.items():
     put("fuzz_dns_query", seed_name, seed)
+
+# Device payloads (fuzz_device_payloads: first byte = payload index 0..8, then the body) and
+# device records (fuzz_device_records: first byte = record kind 0..5). Layouts: docs/PROTOCOL.md.
+def u32(n):
+    return n.to_bytes(4, "little")
+
+
+def u64(n):
+    return n.to_bytes(8, "little")
+
+
+def text(s):
+    b = s.encode()
+    return u32(len(b)) + b
+
+
+device_key = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")  # RFC 8032 test 1
+h = lambda n: bytes([n]) * 32  # noqa: E731
+a = lambda n: bytes([n]) * 20  # noqa: E731
+attrs = u32(2) + text("caps") + text("nb-iot") + text("model") + text("T-100")
+device_payloads = {
+    "register": h(1) + device_key + a(2) + a(3) + attrs,
+    "register_fleet": h(4) + u64(1000) + a(2) + a(3) + u32(0),
+    "claim_fleet_member": h(5) + u64(3) + h(1) + device_key + u32(2) + h(6) + h(7),
+    "rotate_key": h(1) + device_key + bytes([1]) + bytes(64),
+    "transfer": h(1) + a(9),
+    "report": h(1) + bytes([2]),
+    "set_status": h(1) + bytes([1]),
+    "revoke": h(1) + h(5),
+    "anchor": h(8) + u64(3) + u32(2) + h(1) + u64(1) + u64(2) + h(2) + u64(5) + u64(5),
+}
+for i, (name, body) in enumerate(device_payloads.items()):
+    put("fuzz_device_payloads", name, bytes([i]) + body)
+device_records = {
+    "device": h(1) + device_key + a(2) + a(3) + bytes([0]) + attrs + u32(1) + u32(2) + u64(7) + bytes(32) + u64(4),
+    "fleet": h(4) + u64(1000) + a(2) + a(3) + u32(0) + u64(7) + u64(1_700_000_000_000),
+    "stolen": bytes([2]) + u64(9) + u64(1_700_000_000_000) + a(2),
+    "anchor": h(8) + a(3) + u64(3) + u64(9) + u64(1_700_000_000_000) + u32(1) + h(1) + u64(1) + u64(3),
+    "history": u64(9) + u64(1_700_000_000_000) + bytes([5]) + a(2) + a(2) + device_key + u32(0),
+    "challenge": text("telco/device-auth/v1") + text("telco-e2e") + text("attach") + h(3) + text("gnb-7")
+    + u64(1_700_000_030_000) + h(1),
+}
+for i, (name, body) in enumerate(device_records.items()):
+    put("fuzz_device_records", name, bytes([i]) + body)

@@ -1,0 +1,319 @@
+#include "api/device_routes.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include "api/json/proof_views.h"
+#include "api/json/tx_json.h"
+#include "api/server_context.h"
+#include "modules/device/auth.h"
+#include "modules/device/limits.h"
+#include "modules/device/views.h"
+#include "util/hex.h"
+
+namespace telco::api {
+namespace {
+
+using Json = nlohmann::json;
+using Query = std::map<std::string, std::string, std::less<>>;
+namespace dev = modules::device;
+
+struct RouteFailure {
+  ApiError error;
+};
+
+[[noreturn]] void fail(int status, std::string_view code, std::string message) {
+  throw RouteFailure{make_error(status, code, std::move(message))};
+}
+
+// Committed state through the backend, one read per get (the node reads its store).
+class BackendState final : public state::StateView {
+ public:
+  explicit BackendState(const Backend& b) : backend_(b) {}
+  std::optional<Bytes> get(ByteView key) const override { return backend_.state_value(key); }
+
+ private:
+  const Backend& backend_;
+};
+
+template <std::size_t N>
+std::array<std::uint8_t, N> hex_exact(std::string_view text, const std::string& what) {
+  auto b = text.size() == 2 * N ? from_hex(text) : std::nullopt;
+  if (!b) fail(400, error_code::kBadRequest, what + " must be " + std::to_string(2 * N) + " hex digits");
+  std::array<std::uint8_t, N> out;
+  std::copy(b->begin(), b->end(), out.begin());
+  return out;
+}
+
+const Json& field(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key))
+    fail(400, error_code::kBadRequest, std::string("body needs '") + key + "'");
+  return j[key];
+}
+
+std::string string_field(const Json& j, const char* key, std::size_t max) {
+  const Json& v = field(j, key);
+  if (!v.is_string() || v.get_ref<const std::string&>().size() > max)
+    fail(400, error_code::kBadRequest,
+         std::string("'") + key + "' must be a string of at most " + std::to_string(max) + " bytes");
+  return v.get<std::string>();
+}
+
+template <std::size_t N>
+std::array<std::uint8_t, N> hex_field(const Json& j, const char* key) {
+  return hex_exact<N>(string_field(j, key, 2 * N), std::string("'") + key + "'");
+}
+
+std::uint64_t u64_field(const Json& j, const char* key) {
+  const Json& v = field(j, key);
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_string()) {
+    if (auto n = parse_u64(v.get<std::string>())) return *n;
+  }
+  fail(400, error_code::kBadRequest, std::string("'") + key + "' must be a non-negative integer");
+}
+
+std::vector<crypto::Hash32> path_field(const Json& j, const char* key, std::size_t max) {
+  const Json& v = field(j, key);
+  if (!v.is_array() || v.size() > max)
+    fail(400, error_code::kBadRequest,
+         std::string("'") + key + "' must be an array of at most " + std::to_string(max) + " hashes");
+  std::vector<crypto::Hash32> out;
+  for (const Json& h : v) {
+    if (!h.is_string())
+      fail(400, error_code::kBadRequest, std::string("'") + key + "' entries must be hex strings");
+    out.push_back(hex_exact<32>(h.get<std::string>(), std::string("each '") + key + "' entry"));
+  }
+  return out;
+}
+
+Json parse_body(std::string_view body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) fail(400, error_code::kBadRequest, "body must be a JSON object");
+  return j;
+}
+
+Json challenge_json(const dev::Challenge& c) {
+  return {{"chain_id", c.chain_id},
+          {"purpose", c.purpose},
+          {"nonce", to_hex(c.nonce)},
+          {"verifier_id", c.verifier_id},
+          {"expires_ms", c.expires_ms},
+          {"id_hash", to_hex(c.id_hash)},
+          {"challenge", to_hex(dev::encode_challenge(c))}};
+}
+
+Json outcome_json(dev::AuthOutcome o, std::uint64_t height) {
+  return {{"ok", o == dev::AuthOutcome::kOk},
+          {"outcome", dev::auth_name(o)},
+          {"message", dev::auth_message(o)},
+          {"height", height}};
+}
+
+std::optional<std::uint32_t> optional_u32(const Query& q, std::string_view name) {
+  auto it = q.find(name);
+  if (it == q.end()) return std::nullopt;
+  auto n = parse_u64(it->second);
+  if (!n || *n > 0xFFFFFFFFu)
+    fail(400, error_code::kBadRequest, std::string(name) + " must be a non-negative integer");
+  return static_cast<std::uint32_t>(*n);
+}
+
+Response device_route(ServerContext& ctx, const crypto::Hash32& id, std::string_view what, const Query& q) {
+  const BackendState st(ctx.backend);
+  if (what == "history") {
+    const std::size_t limit = optional_u32(q, "limit").value_or(dev::kHistoryPageMax);
+    if (limit == 0 || limit > dev::kHistoryPageMax)
+      fail(400, error_code::kBadRequest,
+           "limit must be an integer from 1 to " + std::to_string(dev::kHistoryPageMax));
+    auto page = dev::device_history(st, id, limit, optional_u32(q, "before"));
+    if (!page) fail(404, error_code::kNotFound, "no device is registered under this identifier hash");
+    Json entries = Json::array();
+    std::uint32_t seq = page->total;
+    for (const auto& e : page->entries) {
+      Json h = dev::history_json(e);
+      h["seq"] = --seq;
+      entries.push_back(std::move(h));
+    }
+    return json_response(200, {{"id_hash", to_hex(id)}, {"total", page->total}, {"entries", entries}});
+  }
+  if (what == "proof") {
+    const std::uint64_t head = ctx.backend.head().height;
+    auto height =
+        q.contains("height") ? parse_u64(q.find("height")->second) : std::optional<std::uint64_t>(head);
+    if (!height || *height > head)
+      fail(400, error_code::kBadRequest, "height must be an integer no higher than the head");
+    const Bytes key = dev::device_key(id);
+    auto proof = ctx.backend.state_proof(key, *height);
+    if (!proof)
+      fail(404, error_code::kNotFound,
+           "this node serves no proof for that height (pruned, or no state tree)");
+    Json j = state_proof_json(key, *proof);
+    j["device"] = nullptr;
+    if (proof->value) {
+      if (auto d = dev::decode_device(*proof->value)) j["device"] = dev::device_json(*d);
+    }
+    return json_response(200, j);
+  }
+  auto d = dev::load_device(st, id);
+  if (!d) fail(404, error_code::kNotFound, "no device is registered under this identifier hash");
+  Json j = dev::device_json(*d);
+  if (auto s = dev::load_stolen(st, id)) j["stolen_list"] = dev::stolen_json(id, *s);
+  return json_response(200, j);
+}
+
+Response fleet_route(ServerContext& ctx, const std::vector<std::string_view>& s) {
+  const BackendState st(ctx.backend);
+  const crypto::Hash32 id = hex_exact<32>(s[1], "a fleet id");
+  auto f = dev::load_fleet(st, id);
+  if (!f) fail(404, error_code::kNotFound, "no fleet is registered under this id");
+  Json j = dev::fleet_json(id, *f);
+  if (s.size() == 4) {
+    const crypto::Hash32 member = hex_exact<32>(s[3], "a device identifier hash");
+    auto mark = dev::load_member(st, id, member);
+    j["member"] = {{"id_hash", to_hex(member)},
+                   {"mark", !mark                                ? "unclaimed"
+                            : *mark == dev::MemberMark::kClaimed ? "claimed"
+                                                                 : "revoked"}};
+  }
+  return json_response(200, j);
+}
+
+Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+  dev::Challenge c;
+  c.chain_id = ctx.backend.genesis().chain_id;
+  c.id_hash = hex_field<32>(body, "id_hash");
+  c.purpose = string_field(body, "purpose", dev::kPurposeBytesMax);
+  c.verifier_id = string_field(body, "verifier_id", dev::kVerifierIdBytesMax);
+  const std::uint64_t ttl = body.contains("ttl_ms") ? u64_field(body, "ttl_ms") : kChallengeTtlMsDefault;
+  if (ttl == 0 || ttl > kChallengeTtlMsMax)
+    fail(400, error_code::kBadRequest, "ttl_ms must be from 1 to " + std::to_string(kChallengeTtlMsMax));
+  c.expires_ms = now_ms + ttl;
+  randombytes_buf(c.nonce.data(), c.nonce.size());
+  if (!ctx.device_challenges.issue(c, now_ms))
+    fail(503, error_code::kUnavailable, "too many outstanding challenges; retry in a moment");
+  return json_response(200, challenge_json(c));
+}
+
+Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+  const std::string hex = string_field(body, "challenge", 1024);
+  auto bytes = from_hex(hex);
+  auto c = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
+  if (!c)
+    fail(400, error_code::kBadRequest, "'challenge' must be the hex bytes of a challenge this node issued");
+  const crypto::Signature sig = hex_field<64>(body, "signature");
+  const std::uint64_t height = ctx.backend.head().height;
+  const std::string& chain_id = ctx.backend.genesis().chain_id;
+  if (auto o = ctx.device_challenges.check(*c, now_ms); o != dev::AuthOutcome::kOk)
+    return json_response(200, outcome_json(o, height));
+  const BackendState st(ctx.backend);
+  dev::AuthOutcome o;
+  if (body.contains("member")) {
+    const Json& m = body["member"];
+    const crypto::Hash32 fleet = hex_field<32>(m, "fleet");
+    dev::MemberProof proof{u64_field(m, "index"), hex_field<32>(m, "public_key"),
+                           path_field(m, "path", dev::kFleetPathMax)};
+    o = dev::verify_member_answer(chain_id, *c, sig, dev::load_fleet(st, fleet),
+                                  dev::load_member(st, fleet, c->id_hash), proof, now_ms);
+  } else {
+    o = dev::verify_answer(chain_id, *c, sig, dev::load_device(st, c->id_hash), now_ms);
+  }
+  if (o == dev::AuthOutcome::kOk) o = ctx.device_challenges.consume(*c, now_ms);
+  return json_response(200, outcome_json(o, height));
+}
+
+Response verify_reading_post(ServerContext& ctx, const Json& body) {
+  const Json& r = field(body, "reading");
+  dev::Reading reading;
+  reading.id_hash = hex_field<32>(r, "id_hash");
+  reading.time_ms = u64_field(r, "time_ms");
+  reading.seq = u64_field(r, "seq");
+  const std::uint64_t version = u64_field(r, "key_version");
+  if (version > 0xFFFFFFFFu) fail(400, error_code::kBadRequest, "'key_version' is too large");
+  reading.key_version = static_cast<std::uint32_t>(version);
+  auto value = from_hex(string_field(r, "value", 2 * dev::kReadingValueBytesMax));
+  if (!value) fail(400, error_code::kBadRequest, "'value' must be hex");
+  reading.value = std::move(*value);
+  const crypto::Signature sig = hex_field<64>(body, "signature");
+  const crypto::Hash32 root = hex_field<32>(body, "root");
+  const std::uint64_t index = u64_field(body, "index");
+  const auto path = path_field(body, "path", dev::kReadingPathMax);
+  const BackendState st(ctx.backend);
+  auto batch = dev::load_anchor(st, root);
+  const auto o = dev::verify_reading(ctx.backend.genesis().chain_id, reading, sig,
+                                     dev::load_key_version(st, reading.id_hash, reading.key_version), batch,
+                                     index, path);
+  Json j = {{"ok", o == dev::ReadingOutcome::kOk},
+            {"outcome", dev::reading_name(o)},
+            {"message", dev::reading_message_text(o)}};
+  if (batch) j["batch"] = dev::anchor_json(*batch);
+  return json_response(200, j);
+}
+
+}  // namespace
+
+bool DeviceChallenges::issue(const dev::Challenge& c, std::uint64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  return table_.issue(c, now_ms);
+}
+dev::AuthOutcome DeviceChallenges::check(const dev::Challenge& c, std::uint64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  return table_.check(c, now_ms);
+}
+dev::AuthOutcome DeviceChallenges::consume(const dev::Challenge& c, std::uint64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  return table_.consume(c, now_ms);
+}
+
+bool is_device_get_path(const std::vector<std::string_view>& s) {
+  const std::size_t n = s.size();
+  if (n == 2 && (s[0] == "devices" || s[0] == "stolen" || s[0] == "fleets" || s[0] == "anchors")) return true;
+  if (n == 3 && s[0] == "devices" && (s[2] == "history" || s[2] == "proof")) return true;
+  return n == 4 && s[0] == "fleets" && s[2] == "members";
+}
+
+Response device_get_route(ServerContext& ctx, const std::vector<std::string_view>& s, const Query& q) {
+  try {
+    if (s[0] == "fleets") return fleet_route(ctx, s);
+    const BackendState st(ctx.backend);
+    if (s[0] == "stolen") {
+      const crypto::Hash32 id = hex_exact<32>(s[1], "a device identifier hash");
+      auto entry = dev::load_stolen(st, id);
+      Json j = entry ? dev::stolen_json(id, *entry) : Json{{"id_hash", to_hex(id)}};
+      j["listed"] = entry.has_value();
+      return json_response(200, j);
+    }
+    if (s[0] == "anchors") {
+      auto a = dev::load_anchor(st, hex_exact<32>(s[1], "a batch root"));
+      if (!a) fail(404, error_code::kNotFound, "no batch with this root is anchored");
+      return json_response(200, dev::anchor_json(*a));
+    }
+    return device_route(ctx, hex_exact<32>(s[1], "a device identifier hash"), s.size() == 3 ? s[2] : "", q);
+  } catch (const RouteFailure& f) {
+    return error_response(f.error);
+  }
+}
+
+bool is_device_post_path(std::string_view path) {
+  return path == "/v1/devices/challenge" || path == "/v1/devices/authenticate" ||
+         path == "/v1/readings/verify";
+}
+
+Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
+                            std::uint64_t now_ms) {
+  try {
+    if (body.size() > 16 * 1024)
+      fail(413, error_code::kBadRequest, "a device request body is at most 16 KiB");
+    const Json j = parse_body(body);
+    if (path == "/v1/devices/challenge") return challenge_post(ctx, j, now_ms);
+    if (path == "/v1/devices/authenticate") return authenticate_post(ctx, j, now_ms);
+    return verify_reading_post(ctx, j);
+  } catch (const RouteFailure& f) {
+    return error_response(f.error);
+  } catch (const std::exception& e) {
+    ctx.log->error("api: POST {} failed: {}", path, e.what());
+    return error_response(make_error(500, error_code::kInternal, "the node failed to answer; see its log"));
+  }
+}
+
+}  // namespace telco::api
