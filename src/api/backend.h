@@ -148,14 +148,6 @@ class Backend {
     return std::move(data->commit);
   }
 
-  // The committed value of a state key (module reads: devices, fleets, ...), nullopt when
-  // absent. The default reads it through a proof at the head; a backend with a store
-  // should read the store directly.
-  virtual std::optional<Bytes> state_value(ByteView key) const {
-    auto p = state_proof(key, head().height);
-    return p ? std::move(p->value) : std::nullopt;
-  }
-
   // --- Proofs and light clients (GET /v1/state/proof, /v1/headers, /v1/validators/changes).
   // The defaults describe a backend that keeps no state tree: it serves no proofs (404).
 
@@ -169,8 +161,9 @@ class Backend {
     (void)height;
     return std::nullopt;
   }
-  // Committed state as of head(), for the naming module's reads (GET /v1/names, ...) and
-  // the DNS server. nullptr: this backend keeps no state (those routes answer 404).
+  // Committed state as of head(), for the modules' reads (GET /v1/names, /v1/devices, ...)
+  // and the DNS server. nullptr: this backend keeps no state (those routes answer 404, or
+  // read through state_proof where one is served).
   virtual const state::StateView* committed_state() const { return nullptr; }
   // The set that signs `height`. The default: the genesis set, which signs every height
   // until validator updates exist.

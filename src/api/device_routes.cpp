@@ -26,11 +26,15 @@ struct RouteFailure {
   throw RouteFailure{make_error(status, code, std::move(message))};
 }
 
-// Committed state through the backend, one read per get (the node reads its store).
+// Committed state through the backend: its store when it has one, else a proof at the head.
 class BackendState final : public state::StateView {
  public:
   explicit BackendState(const Backend& b) : backend_(b) {}
-  std::optional<Bytes> get(ByteView key) const override { return backend_.state_value(key); }
+  std::optional<Bytes> get(ByteView key) const override {
+    if (const state::StateView* s = backend_.committed_state()) return s->get(key);
+    auto p = backend_.state_proof(key, backend_.head().height);
+    return p ? std::move(p->value) : std::nullopt;
+  }
 
  private:
   const Backend& backend_;

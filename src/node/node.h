@@ -81,7 +81,6 @@ class Node final : public api::Backend {
   // The store (reads are safe from any thread; a read during a commit sees that key before
   // or after the block).
   const state::StateView* committed_state() const override;
-  std::optional<Bytes> state_value(ByteView key) const override;
   std::vector<chain::GenesisValidator> validators_at(std::uint64_t height) const override;
   std::vector<api::ValidatorChange> validator_changes(std::uint64_t from, std::uint64_t to,
                                                       std::size_t limit) const override;

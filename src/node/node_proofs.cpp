@@ -8,8 +8,6 @@ namespace telco::node {
 
 std::optional<std::uint64_t> Node::state_oldest_height() const { return store_->state_oldest_version(); }
 
-std::optional<Bytes> Node::state_value(ByteView key) const { return store_->get(key); }
-
 std::optional<api::StateProof> Node::state_proof(ByteView key, std::uint64_t height) const {
   // Reads only immutable tree nodes of version `height` (a node is written once), so it
   // needs no lock against the producer; pruning of that version meanwhile shows as a
