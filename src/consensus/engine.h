@@ -37,9 +37,9 @@ const char* step_name(Step s);
 // reach peers, and keeps a lone validator from deciding heights in a tight loop. Messages
 // of the new height are counted while waiting. The wait is skipped (round 0 starts at once)
 // when last_commit carries the precommit of every member of the set that signed it and the
-// previous block held transactions: nobody is left to wait for, and there is work queued.
-// Under load that pipelines heights back to back; an idle chain keeps one empty block per
-// commit_ms. Both inputs are in the HeightContext, so the rule stays a pure function.
+// previous block held transactions: nobody is left to wait for, and there is work queued;
+// an idle chain keeps one empty block per commit_ms. (The commit is formed at the quorum,
+// so this fires only when every precommit arrived by then.) Both inputs are in the HeightContext, so the rule stays a pure function.
 struct TimeoutConfig {
   std::uint64_t commit_ms = 1'000;
   std::uint64_t propose_ms = 3'000;
