@@ -3,38 +3,39 @@
 #include <array>
 
 #include "modules/bank/transfer.h"
-#include "modules/device/handlers.h"
-#include "modules/naming/handlers.h"
+#include "modules/device/payloads.h"
+#include "modules/naming/payloads.h"
 #include "modules/naming/state.h"
+#include "modules/typed_handler.h"
 
 namespace telco::modules {
 namespace {
 
 const bank::TransferHandler kBankTransfer;
-const naming::Handler<naming::NameCommit> kNameCommit;
-const naming::Handler<naming::NameReveal> kNameReveal;
-const naming::Handler<naming::NameSetRecords> kNameSetRecords;
-const naming::Handler<naming::NameTransfer> kNameTransfer;
-const naming::Handler<naming::NameRenew> kNameRenew;
-const naming::Handler<naming::NameSetSubname> kNameSetSubname;
-const naming::Handler<naming::NameSetReverse> kNameSetReverse;
-const naming::Handler<naming::NumberAllocate> kNumberAllocate;
-const naming::Handler<naming::NumberAssign> kNumberAssign;
-const naming::Handler<naming::NumberSetRouting> kNumberSetRouting;
-const naming::Handler<naming::NumberRelease> kNumberRelease;
-const naming::Handler<naming::NumberPortRequest> kNumberPortRequest;
-const naming::Handler<naming::NumberPortApprove> kNumberPortApprove;
-const naming::Handler<naming::NumberPortReject> kNumberPortReject;
-const naming::Handler<naming::NumberPortCancel> kNumberPortCancel;
-const device::Handler<device::DeviceRegister> kDeviceRegister;
-const device::Handler<device::DeviceRegisterFleet> kDeviceRegisterFleet;
-const device::Handler<device::DeviceClaimFleetMember> kDeviceClaimFleetMember;
-const device::Handler<device::DeviceRotateKey> kDeviceRotateKey;
-const device::Handler<device::DeviceTransfer> kDeviceTransfer;
-const device::Handler<device::DeviceReport> kDeviceReport;
-const device::Handler<device::DeviceSetStatus> kDeviceSetStatus;
-const device::Handler<device::DeviceRevoke> kDeviceRevoke;
-const device::Handler<device::DeviceAnchor> kDeviceAnchor;
+const TypedHandler<naming::NameCommit> kNameCommit;
+const TypedHandler<naming::NameReveal> kNameReveal;
+const TypedHandler<naming::NameSetRecords> kNameSetRecords;
+const TypedHandler<naming::NameTransfer> kNameTransfer;
+const TypedHandler<naming::NameRenew> kNameRenew;
+const TypedHandler<naming::NameSetSubname> kNameSetSubname;
+const TypedHandler<naming::NameSetReverse> kNameSetReverse;
+const TypedHandler<naming::NumberAllocate> kNumberAllocate;
+const TypedHandler<naming::NumberAssign> kNumberAssign;
+const TypedHandler<naming::NumberSetRouting> kNumberSetRouting;
+const TypedHandler<naming::NumberRelease> kNumberRelease;
+const TypedHandler<naming::NumberPortRequest> kNumberPortRequest;
+const TypedHandler<naming::NumberPortApprove> kNumberPortApprove;
+const TypedHandler<naming::NumberPortReject> kNumberPortReject;
+const TypedHandler<naming::NumberPortCancel> kNumberPortCancel;
+const TypedHandler<device::DeviceRegister> kDeviceRegister;
+const TypedHandler<device::DeviceRegisterFleet> kDeviceRegisterFleet;
+const TypedHandler<device::DeviceClaimFleetMember> kDeviceClaimFleetMember;
+const TypedHandler<device::DeviceRotateKey> kDeviceRotateKey;
+const TypedHandler<device::DeviceTransfer> kDeviceTransfer;
+const TypedHandler<device::DeviceReport> kDeviceReport;
+const TypedHandler<device::DeviceSetStatus> kDeviceSetStatus;
+const TypedHandler<device::DeviceRevoke> kDeviceRevoke;
+const TypedHandler<device::DeviceAnchor> kDeviceAnchor;
 
 constexpr std::array<const PayloadHandler*, 25> kHandlers = {
     &kBankTransfer,

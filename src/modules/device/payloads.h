@@ -1,6 +1,7 @@
 // The device module's payloads (types 40..48; docs/PROTOCOL.md "Payload types",
 // docs/modules/device.md). Each struct has its canonical encoding, JSON form and stateless
-// check; handlers.h turns each into a PayloadHandler and apply.cpp holds the transitions.
+// check; modules/typed_handler.h turns each into a PayloadHandler and apply.cpp holds the
+// transitions.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,6 @@
 // The naming module's payloads (types 20..26 names, 30..37 numbers; docs/PROTOCOL.md
 // "Payload types"). Each struct has its canonical encoding, JSON form and stateless check;
-// handlers.h turns each into a PayloadHandler and apply.cpp holds the state transitions.
+// modules/typed_handler.h turns each into a PayloadHandler and apply.cpp holds the state transitions.
 #pragma once
 
 #include <optional>

@@ -1,15 +1,18 @@
-// One PayloadHandler per naming payload, all from one template: decode, then the
-// payload's own check/apply/JSON (payloads.h). The registry lists them.
+// The PayloadHandler of a module payload type P, for modules whose payloads each carry their
+// own decode/check/apply/JSON (naming, device): P provides kType, kName, static
+// decode(const chain::Payload&) -> optional<P>, check(), counterparties(), apply(TxContext&),
+// to_json(), static from_json(json) and to_payload(). Spends no tokens (max_spend 0).
+// The registry lists one per type.
 #pragma once
 
 #include <stdexcept>
 
-#include "modules/naming/payloads.h"
+#include "modules/payload_handler.h"
 
-namespace telco::modules::naming {
+namespace telco::modules {
 
 template <typename P>
-class Handler final : public PayloadHandler {
+class TypedHandler final : public PayloadHandler {
  public:
   std::uint16_t type() const override { return P::kType; }
   std::string_view name() const override { return P::kName; }
@@ -30,7 +33,7 @@ class Handler final : public PayloadHandler {
   nlohmann::json to_json(const chain::Payload& payload) const override {
     auto p = P::decode(payload);
     if (!p) return {{"type", name()}, {"malformed", true}};
-    Json j = p->to_json();
+    nlohmann::json j = p->to_json();
     j["type"] = name();
     return j;
   }
@@ -40,4 +43,4 @@ class Handler final : public PayloadHandler {
   }
 };
 
-}  // namespace telco::modules::naming
+}  // namespace telco::modules
