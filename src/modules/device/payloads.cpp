@@ -6,6 +6,7 @@
 #include "codec/reader.h"
 #include "codec/writer.h"
 #include "modules/device/limits.h"
+#include "modules/payload_codec.h"
 #include "util/hex.h"
 
 namespace telco::modules::device {
@@ -15,23 +16,13 @@ using chain::ResultCode;
 
 template <typename P, typename F>
 chain::Payload encode(F&& fields) {
-  codec::Writer w(128);
-  fields(w);
-  return {P::kType, w.take()};
+  return encode_payload<P>(std::forward<F>(fields), 128);
 }
 
-// Every decoder reads its fields in order and refuses trailing bytes (Reader::finish).
 template <typename P, typename F>
 std::optional<P> decode_with(const chain::Payload& payload, F&& fields) {
-  if (payload.type != P::kType) return std::nullopt;
-  codec::Reader r(payload.body);
-  P p;
-  fields(r, p);
-  if (!r.finish()) return std::nullopt;
-  return p;
+  return decode_payload<P>(payload, std::forward<F>(fields));
 }
-
-crypto::Address read_address(codec::Reader& r) { return crypto::Address{r.fixed<crypto::kAddressBytes>()}; }
 
 void write_attributes(codec::Writer& w, const std::vector<Attribute>& attrs) {
   w.count(attrs.size());

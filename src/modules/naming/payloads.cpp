@@ -7,6 +7,7 @@
 #include "codec/writer.h"
 #include "modules/naming/limits.h"
 #include "modules/naming/normalize.h"
+#include "modules/payload_codec.h"
 #include "util/hex.h"
 
 namespace telco::modules::naming {
@@ -20,22 +21,13 @@ constexpr std::size_t kNumberFieldBytesMax = 64;
 // Payload (de)coding helpers: each payload's body is its fields in order, canonical.
 template <typename P, typename F>
 chain::Payload encode(F&& fields) {
-  codec::Writer w(64);
-  fields(w);
-  return {P::kType, w.take()};
+  return encode_payload<P>(std::forward<F>(fields), 64);
 }
 
 template <typename P, typename F>
 std::optional<P> decode_with(const chain::Payload& payload, F&& fields) {
-  if (payload.type != P::kType) return std::nullopt;
-  codec::Reader r(payload.body);
-  P p;
-  fields(r, p);
-  if (!r.finish()) return std::nullopt;
-  return p;
+  return decode_payload<P>(payload, std::forward<F>(fields));
 }
-
-crypto::Address read_address(codec::Reader& r) { return crypto::Address{r.fixed<crypto::kAddressBytes>()}; }
 
 // JSON edge helpers: unknown fields refused, every field checked with a sentence.
 void only(const Json& j, std::initializer_list<std::string_view> known, std::string_view what) {
