@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 
 #include "chain/transaction.h"
 #include "codec/reader.h"
