@@ -19,5 +19,6 @@ void add_send_command(CLI::App& app, Context& ctx);
 void add_verify_commands(CLI::App& app, Context& ctx);
 void add_naming_commands(CLI::App& app, Context& ctx);  // telco name ..., telco number ...
 void add_device_commands(CLI::App& app, Context& ctx);
+void add_validator_commands(CLI::App& app, Context& ctx);  // telco validator update | changes
 
 }  // namespace telco::cli

@@ -59,6 +59,7 @@ int run(int argc, char** argv) {
   add_verify_commands(app, ctx);
   add_naming_commands(app, ctx);
   add_device_commands(app, ctx);
+  add_validator_commands(app, ctx);
 
   if (argc <= 1) {
     std::cout << app.help();

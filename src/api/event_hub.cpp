@@ -8,8 +8,8 @@
 namespace telco::api {
 
 EventHub::EventHub(std::function<void(std::function<void()>)> post_to_io, std::shared_ptr<spdlog::logger> log,
-                   std::vector<chain::GenesisValidator> validators)
-    : post_to_io_(std::move(post_to_io)), log_(std::move(log)), validators_(std::move(validators)) {}
+                   ValidatorsAt validators_at)
+    : post_to_io_(std::move(post_to_io)), log_(std::move(log)), validators_at_(std::move(validators_at)) {}
 
 void EventHub::on_block(const BlockEvent& event) {
   if (!event.data) return;
@@ -80,7 +80,9 @@ void EventHub::drain_one() {
   if (!block) return;
   if (!sinks.empty()) {
     // Serialized once per block, shared read-only by every session.
-    auto message = std::make_shared<const std::string>(to_json_text(block_event_json(*block, validators_)));
+    const auto validators = validators_at_ ? validators_at_(block->block.header.height)
+                                           : std::vector<chain::GenesisValidator>{};
+    auto message = std::make_shared<const std::string>(to_json_text(block_event_json(*block, validators)));
     for (const auto& s : sinks) s->deliver(message);
   }
   post_to_io_([self = shared_from_this()] { self->drain_one(); });

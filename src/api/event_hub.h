@@ -45,9 +45,11 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
   static constexpr std::size_t kBacklogMax = 128;
 
   // post_to_io schedules a function on the server's io threads. Create with make_shared:
-  // scheduled drains keep the hub alive. `validators` give each event's commit its power.
+  // scheduled drains keep the hub alive. `validators_at(height)` gives each event's commit
+  // its power: the set that signed that height.
+  using ValidatorsAt = std::function<std::vector<chain::GenesisValidator>(std::uint64_t height)>;
   EventHub(std::function<void(std::function<void()>)> post_to_io, std::shared_ptr<spdlog::logger> log,
-           std::vector<chain::GenesisValidator> validators = {});
+           ValidatorsAt validators_at = {});
 
   // The backend's subscriber callback. Constant time; safe from any thread, also after stop().
   void on_block(const BlockEvent& event);
@@ -61,7 +63,7 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
 
   const std::function<void(std::function<void()>)> post_to_io_;
   const std::shared_ptr<spdlog::logger> log_;
-  const std::vector<chain::GenesisValidator> validators_;
+  const ValidatorsAt validators_at_;
   mutable std::mutex mutex_;
   std::deque<std::shared_ptr<const BlockData>> backlog_;
   std::vector<std::weak_ptr<EventSink>> sinks_;

@@ -101,7 +101,7 @@ void HttpServer::Impl::start() {
   };
   ctx->events = std::make_shared<EventHub>(
       [ex = ioc.get_executor()](std::function<void()> f) { asio::post(ex, std::move(f)); }, ctx->log,
-      ctx->backend.genesis().validators);
+      [backend = &ctx->backend](std::uint64_t height) { return backend->validators_at(height); });
   // The callback owns the hub, not the server: a backend that calls it late (after
   // unsubscribe returned) finds a stopped hub instead of freed memory.
   subscription = ctx->backend.subscribe([hub = ctx->events](const BlockEvent& e) { hub->on_block(e); });

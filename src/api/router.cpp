@@ -150,7 +150,7 @@ Response get_block(ServerContext& ctx, std::string_view id, const Query& q) {
   }
   auto block = height ? ctx.backend.block_at(*height) : std::nullopt;
   if (!block) fail(404, error_code::kNotFound, "no such block");
-  return json_response(200, block_json(*block, ctx.backend.genesis().validators, tx_slice(q)));
+  return json_response(200, block_json(*block, ctx.backend.validators_at(*height), tx_slice(q)));
 }
 
 Response list_blocks(ServerContext& ctx, const Query& q) {
@@ -162,7 +162,7 @@ Response list_blocks(ServerContext& ctx, const Query& q) {
     auto header = ctx.backend.header_at(height);
     if (!header) break;  // pruned below this height
     auto commit = ctx.backend.commit_at(height);
-    blocks.push_back(commit ? block_summary_json(*header, *commit, ctx.backend.genesis().validators)
+    blocks.push_back(commit ? block_summary_json(*header, *commit, ctx.backend.validators_at(height))
                             : block_summary_json(*header));
   }
   return json_response(200, {{"blocks", std::move(blocks)}});
@@ -285,7 +285,7 @@ Response route_v1(ServerContext& ctx, bool is_get, const std::vector<std::string
     r.body = chain::genesis_to_json(b.genesis());
     return r;
   }
-  if (s[0] == "validators") return json_response(200, validators_json(b.genesis()));
+  if (s[0] == "validators") return json_response(200, validators_json(b.validators_at(b.head().height + 1)));
   if (s[0] == "search") return search_route(ctx, parse_query(query));
   if (s[0] == "txs") return get_tx(ctx, s[1]);
   if (s[0] == "blocks")

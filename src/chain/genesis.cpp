@@ -51,10 +51,12 @@ std::uint32_t get_u32(const Json& j, const char* field, std::uint32_t fallback) 
   return static_cast<std::uint32_t>(v);
 }
 
-const std::set<std::string> kTopFields = {"chain_id", "genesis_time_ms", "params", "validators", "accounts", "naming"};
+const std::set<std::string> kTopFields = {"chain_id", "genesis_time_ms", "params", "validators", "accounts", "naming",
+                                           "validator_authorities"};
 const std::set<std::string> kNamingFields = {"top_level_labels",     "name_expiry_blocks",  "name_grace_blocks",
                                              "reveal_window_blocks", "numbering_authority", "port_deadline_blocks"};
 constexpr std::string_view kNamingSectionTag = "naming";
+constexpr std::string_view kAuthoritiesSectionTag = "validator_authorities";
 const std::set<std::string> kParamFields = {"min_fee", "max_tx_bytes", "max_block_txs", "max_block_bytes",
                                             "max_pending_per_sender"};
 
@@ -216,6 +218,11 @@ Bytes encode_genesis(const Genesis& g) {
     w.u64(a.balance);
   }
   if (g.naming) encode_naming(w, *g.naming);
+  if (!g.validator_authorities.empty()) {
+    w.string(kAuthoritiesSectionTag);
+    w.count(g.validator_authorities.size());
+    for (const crypto::Address& a : g.validator_authorities) w.fixed(a.bytes);
+  }
   return w.take();
 }
 
@@ -243,15 +250,19 @@ std::optional<Genesis> decode_genesis(ByteView bytes, codec::DecodeError* error)
     a.address.bytes = r.fixed<crypto::kAddressBytes>();
     a.balance = r.u64();
   }
-  // The optional naming section is recognised by its tag; any other extra bytes are
-  // trailing garbage and reported as such.
-  if (r.ok() && r.remaining() > 0) {
-    if (starts_with_tag(bytes.subspan(r.position()), kNamingSectionTag)) {
-      g.naming = decode_naming(r);
-    } else {
-      r.fail(codec::DecodeError::kTrailing);
-    }
+  // The optional sections are recognised by their tags, in this order; any other extra
+  // bytes are trailing garbage and reported as such.
+  if (r.ok() && r.remaining() > 0 && starts_with_tag(bytes.subspan(r.position()), kNamingSectionTag)) {
+    g.naming = decode_naming(r);
   }
+  if (r.ok() && r.remaining() > 0 && starts_with_tag(bytes.subspan(r.position()), kAuthoritiesSectionTag)) {
+    (void)r.string(kAuthoritiesSectionTag.size());
+    const std::size_t n = r.count(kValidatorAuthoritiesMax, crypto::kAddressBytes);
+    if (n == 0) r.fail(codec::DecodeError::kNonCanonical);  // an empty list is not encoded
+    g.validator_authorities.resize(n);
+    for (crypto::Address& a : g.validator_authorities) a.bytes = r.fixed<crypto::kAddressBytes>();
+  }
+  if (r.ok() && r.remaining() > 0) r.fail(codec::DecodeError::kTrailing);
   if (!r.finish()) {
     if (error) *error = r.error();
     return std::nullopt;
@@ -298,6 +309,12 @@ void validate(const Genesis& g) {
   if (dup != sorted.end()) fail("account " + dup->to_string() + " listed twice");
   (void)g.total_supply();
   if (g.naming) validate_naming(*g.naming);
+  if (g.validator_authorities.size() > kValidatorAuthoritiesMax) fail("more than 64 validator_authorities");
+  std::vector<crypto::Address> authorities = g.validator_authorities;
+  std::sort(authorities.begin(), authorities.end());
+  if (std::adjacent_find(authorities.begin(), authorities.end()) != authorities.end()) {
+    fail("validator_authorities lists an address twice");
+  }
 }
 
 Genesis parse_genesis_json(std::string_view text) {
@@ -340,6 +357,16 @@ Genesis parse_genesis_json(std::string_view text) {
     }
   }
   if (j.contains("naming")) g.naming = parse_naming(j["naming"]);
+  if (j.contains("validator_authorities")) {
+    const Json& list = j["validator_authorities"];
+    if (!list.is_array()) fail("'validator_authorities' must be an array of addresses");
+    for (const Json& a : list) {
+      auto addr = a.is_string() ? crypto::Address::parse(a.get<std::string>()) : std::nullopt;
+      if (!addr) fail("each of 'validator_authorities' must be a valid address (tc1...)");
+      if (g.validator_authorities.size() >= kValidatorAuthoritiesMax) fail("more than 64 validator_authorities");
+      g.validator_authorities.push_back(*addr);
+    }
+  }
   validate(g);
   return g;
 }
@@ -377,6 +404,10 @@ std::string genesis_to_json(const Genesis& g) {
                    {"reveal_window_blocks", std::to_string(n.reveal_window_blocks)},
                    {"port_deadline_blocks", std::to_string(n.port_deadline_blocks)}};
     if (n.numbering_authority) j["naming"]["numbering_authority"] = n.numbering_authority->to_string();
+  }
+  if (!g.validator_authorities.empty()) {
+    j["validator_authorities"] = Json::array();
+    for (const crypto::Address& a : g.validator_authorities) j["validator_authorities"].push_back(a.to_string());
   }
   return j.dump(2) + "\n";
 }

@@ -44,6 +44,7 @@ inline constexpr std::size_t kTopLevelLabelsMax = 16;
 inline constexpr std::size_t kTopLevelLabelBytesMax = 63;
 inline constexpr std::uint64_t kNamingPeriodBlocksMax = 10'000'000'000;  // ~317 years at 1 block/s
 inline constexpr std::uint64_t kRevealWindowBlocksMax = 1'000'000;
+inline constexpr std::size_t kValidatorAuthoritiesMax = 64;
 
 struct NamingParams {
   std::vector<std::string> top_level_labels = {"tel"};  // zones names are registered under
@@ -64,6 +65,10 @@ struct Genesis {
   // Present iff the genesis file has a "naming" object; absent keeps the encoding (and hash)
   // of genesis files written before the naming module existed.
   std::optional<NamingParams> naming;
+  // Addresses allowed to change the validator set (payload validator.update, docs/CONSENSUS.md
+  // "Validator-set changes"); governance will generalise this. Empty: the set is fixed. An
+  // empty list is not encoded, which keeps the hash of genesis files written before it.
+  std::vector<crypto::Address> validator_authorities;
 
   const NamingParams& naming_params() const;  // *naming, or the defaults
   std::uint64_t total_supply() const;  // sum of balances; validate() checks it fits in u64

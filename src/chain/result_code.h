@@ -54,6 +54,9 @@ enum class ResultCode : std::uint16_t {
   kDeviceStatusInvalid = 165,
   kAnchorBatchInvalid = 166,
 
+  // validator-set changes (issue #7): 180..189 malformed payloads, 320..329 failures in a block.
+  kValidatorUpdateInvalid = 180,
+
   kNonceTooLow = 200,
   kNonceTooHigh = 201,
   kCannotPayFee = 202,
@@ -63,6 +66,12 @@ enum class ResultCode : std::uint16_t {
   kInsufficientFunds = 300,
   kBalanceOverflow = 301,
   kStateValueTooLarge = 302,
+
+  kNotValidatorAuthority = 320,
+  kValidatorNotFound = 321,
+  kValidatorSetInvalid = 322,
+  kValidatorUpdatedTwice = 323,
+  kValidatorUpdatesTooMany = 324,
 
   kNameUnknownZone = 340,
   kNameTaken = 341,
@@ -116,6 +125,7 @@ enum class ResultCode : std::uint16_t {
 
   kMempoolFull = 400,
   kShuttingDown = 401,
+  kNotOnThisNode = 402,
   kInternal = 499,
 };
 

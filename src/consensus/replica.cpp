@@ -183,10 +183,10 @@ void Replica::finalize(const Decide& d, std::uint64_t now_ms) {
   // it is not deterministic, and no vote of ours can be trusted after that.
   if (f.app_hash != d.block->header.state_root) throw std::logic_error("application state diverged from its block");
   std::string error;
-  auto next_set = current.validators.with_updates(f.validator_updates, &error);
+  auto next_set = current.validators.next(f.validator_updates, &error);
   if (!next_set) throw std::logic_error("application returned invalid validator updates: " + error);
   app_.commit();
-  HeightContext next{current.height + 1,        next_set->advanced(1), current.validators, d.commit,
+  HeightContext next{current.height + 1,        std::move(*next_set), current.validators, d.commit,
                      d.block->header.hash(), d.block->header.time_ms, d.block->header.tx_count};
   out_.committed(*d.block, d.commit, next);
   wal_.begin_height(next.height, now_ms);

@@ -128,6 +128,7 @@ std::optional<ValidatorSet> ValidatorSet::with_updates(const std::vector<Validat
       list.erase(it);
     } else if (it != list.end()) {
       it->power = u.power;
+      it->name = u.name;
     } else if (u.power > 0) {
       list.push_back({u.name, u.key, u.power, 0});
     } else {
@@ -144,6 +145,26 @@ std::optional<ValidatorSet> ValidatorSet::with_updates(const std::vector<Validat
   }
   set->proposer_ = 0;
   return set;
+}
+
+std::optional<ValidatorSet> ValidatorSet::next(const std::vector<ValidatorUpdate>& updates,
+                                               std::string* error) const {
+  if (updates.empty()) return advanced(1);
+  auto changed = with_updates(updates, error);
+  if (!changed) return std::nullopt;
+  return create(changed->to_genesis_list(), error);
+}
+
+std::optional<ValidatorSet> ValidatorSet::of(const std::vector<chain::GenesisValidator>& members,
+                                             std::uint64_t effective_height, std::uint64_t height,
+                                             std::string* error) {
+  if (height < effective_height) {
+    fail(error, "the height precedes the set's effective height");
+    return std::nullopt;
+  }
+  auto set = create(members, error);
+  if (!set) return std::nullopt;
+  return set->advanced(height - effective_height);
 }
 
 const char* describe(CommitError e) {

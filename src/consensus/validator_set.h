@@ -8,7 +8,10 @@
 // each step priorities are scaled down if their spread exceeds 2 × total power and centred
 // on zero, so they stay bounded and a validator cannot bank priority. A set is created
 // with one step taken: proposer(h, r) is the proposer of set(h) advanced r more steps, and
-// set(h + 1) is set(h) with the app's updates applied, advanced one step.
+// set(h + 1) is set(h) advanced one step. When the application changes the set, set(h + 1)
+// is instead the new members created afresh (priorities from zero, one step): so the set of
+// any height is a function of the members and the height they took effect (`of`), which the
+// chain's state holds, and a restarted or snapshot-restored node needs no history.
 #pragma once
 
 #include <cstdint>
@@ -64,8 +67,17 @@ class ValidatorSet {
   std::size_t proposer() const { return proposer_; }
   ValidatorSet advanced(std::uint64_t steps) const;
 
-  // This set with updates applied (priorities kept; newcomers start at −1.125 × total power
-  // so that leaving and rejoining never jumps the queue), not yet advanced.
+  // The set of the next height: advanced one step, or, if `updates` is not empty, the
+  // members after the updates created afresh. nullopt (with *error) if they do not apply.
+  std::optional<ValidatorSet> next(const std::vector<ValidatorUpdate>& updates, std::string* error = nullptr) const;
+  // The set of `height` when `members` took effect at `effective_height` <= height.
+  static std::optional<ValidatorSet> of(const std::vector<chain::GenesisValidator>& members,
+                                        std::uint64_t effective_height, std::uint64_t height,
+                                        std::string* error = nullptr);
+
+  // This set with updates applied (a known key takes the update's power and name; priorities
+  // kept; newcomers start at −1.125 × total power), not yet advanced. The light client uses
+  // it for the members; next() for the engine.
   std::optional<ValidatorSet> with_updates(const std::vector<ValidatorUpdate>& updates,
                                            std::string* error = nullptr) const;
 

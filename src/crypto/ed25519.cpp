@@ -35,6 +35,8 @@ Signature KeyPair::sign(ByteView message) const {
   return sig;
 }
 
+bool is_valid_public_key(const PublicKey& key) { return crypto_core_ed25519_is_valid_point(key.data()) == 1; }
+
 bool verify(const PublicKey& key, ByteView message, const Signature& sig) {
   init();
   return crypto_sign_verify_detached(sig.data(), message.data(), message.size(), key.data()) == 0;

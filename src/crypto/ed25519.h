@@ -36,6 +36,9 @@ class KeyPair {
 };
 
 bool verify(const PublicKey& key, ByteView message, const Signature& sig);
+// The key encodes a point on the curve, in the main subgroup and not of small order: one
+// that some secret key could have produced (libsodium's crypto_core_ed25519_is_valid_point).
+bool is_valid_public_key(const PublicKey& key);
 
 std::optional<PublicKey> public_key_from_hex(std::string_view hex);
 std::optional<Signature> signature_from_hex(std::string_view hex);

@@ -5,6 +5,7 @@
 #include "codec/writer.h"
 #include "modules/bank/account.h"
 #include "modules/registry.h"
+#include "modules/validator/state.h"
 #include "util/checked.h"
 
 namespace telco::exec {
@@ -138,6 +139,9 @@ BlockOutcome Executor::run(const state::StateView& values, const state::NodeRead
       throw std::logic_error("supply accounting underflow: state is corrupt");
     }
     modules::bank::store_supply(ws, supply);
+  }
+  if (auto change = modules::validator::change_made_by_block(ws, ctx.height)) {
+    out.validator_change = BlockOutcome::ValidatorChange{std::move(change->updates), std::move(change->validators)};
   }
   out.writes = ws.writes();
   out.tree = state::advance_tree(tree, ctx.height, previous_root, out.writes);

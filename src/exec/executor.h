@@ -51,6 +51,13 @@ struct BlockOutcome {
   crypto::Hash32 state_root{};
   // (address, position in block) of senders and recipients, for the history index.
   std::vector<std::pair<crypto::Address, std::uint32_t>> touched;
+  // Set when the block's transactions changed the validator set: the updates (power 0
+  // removes) and the members, in set order, of the set that signs height + 1.
+  struct ValidatorChange {
+    std::vector<chain::GenesisValidator> updates;
+    std::vector<chain::GenesisValidator> validators;
+  };
+  std::optional<ValidatorChange> validator_change;
 };
 
 class Executor {

@@ -7,6 +7,8 @@
 #include "modules/naming/payloads.h"
 #include "modules/naming/state.h"
 #include "modules/typed_handler.h"
+#include "modules/validator/payloads.h"
+#include "modules/validator/state.h"
 
 namespace telco::modules {
 namespace {
@@ -36,8 +38,9 @@ const TypedHandler<device::DeviceReport> kDeviceReport;
 const TypedHandler<device::DeviceSetStatus> kDeviceSetStatus;
 const TypedHandler<device::DeviceRevoke> kDeviceRevoke;
 const TypedHandler<device::DeviceAnchor> kDeviceAnchor;
+const TypedHandler<validator::ValidatorUpdatePayload> kValidatorUpdate;
 
-constexpr std::array<const PayloadHandler*, 25> kHandlers = {
+constexpr std::array<const PayloadHandler*, 26> kHandlers = {
     &kBankTransfer,
     &kNameCommit,
     &kNameReveal,
@@ -63,6 +66,7 @@ constexpr std::array<const PayloadHandler*, 25> kHandlers = {
     &kDeviceSetStatus,
     &kDeviceRevoke,
     &kDeviceAnchor,
+    &kValidatorUpdate,
 };
 
 }  // namespace
@@ -85,6 +89,7 @@ std::span<const PayloadHandler* const> all_handlers() { return kHandlers; }
 
 void write_genesis_state(const chain::Genesis& genesis, state::WriteSet& ws) {
   naming::write_genesis_state(genesis, ws);
+  validator::write_genesis_state(genesis, ws);
 }
 
 }  // namespace telco::modules

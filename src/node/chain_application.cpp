@@ -10,10 +10,10 @@ namespace telco::node {
 
 namespace {
 
-consensus::ValidatorSet genesis_set(const chain::Genesis& genesis) {
-  std::string error;
-  auto set = consensus::ValidatorSet::create(genesis.validators, &error);
-  if (!set) throw std::runtime_error("genesis validator set: " + error);
+// Membership is all evidence needs of a set: no proposer priorities to advance.
+consensus::ValidatorSet members_at(const Node& node, std::uint64_t height) {
+  auto set = consensus::ValidatorSet::create(node.validators_at(height));
+  if (!set) throw std::runtime_error("stored validator set of height " + std::to_string(height) + " is invalid");
   return std::move(*set);
 }
 
@@ -27,11 +27,18 @@ std::vector<exec::Misbehaviour> offences_of(const std::vector<Bytes>& items) {
 }  // namespace
 
 ChainApplication::ChainApplication(Node& node, std::size_t verify_threads)
-    : node_(node), validators_(genesis_set(*node.genesis_)), verify_pool_(verify_threads) {}
+    : node_(node), verify_pool_(verify_threads) {}
 
 ChainApplication::EvidenceVerdict ChainApplication::add_evidence(const consensus::DuplicateVoteEvidence& e,
                                                                 std::string* reason) {
-  const consensus::EvidenceError verdict = consensus::verify_evidence(e, node_.genesis_->chain_id, validators_);
+  const std::uint64_t head = node_.committed_head().height;
+  if (e.first.height > head + 1 || e.first.height + kEvidenceAgeMax < head + 1) {
+    if (reason) *reason = "the offence's height is ahead of this node or past the evidence age limit";
+    return EvidenceVerdict::kNotKept;
+  }
+  const consensus::EvidenceError verdict =
+      e.first.height == 0 ? consensus::EvidenceError::kUnknownValidator
+                          : consensus::verify_evidence(e, node_.genesis_->chain_id, members_at(node_, e.first.height));
   if (verdict != consensus::EvidenceError::kOk) {
     if (reason) *reason = consensus::describe(verdict);
     return EvidenceVerdict::kInvalid;
@@ -82,7 +89,8 @@ chain::Block ChainApplication::prepare_proposal(const chain::BlockHeader& header
 std::optional<ChainApplication::Executed> ChainApplication::execute(const chain::Block& block) {
   const chain::BlockHeader& h = block.header;
   std::string why;
-  const auto offences = verify_block_evidence(block.evidence, h.height, node_.genesis_->chain_id, validators_,
+  const auto offences = verify_block_evidence(block.evidence, h.height, node_.genesis_->chain_id,
+                                              [this](std::uint64_t height) { return members_at(node_, height); },
                                               *node_.state_cache_, &why);
   if (!offences) {
     spdlog::warn("proposal {} at height {}: {}", crypto::to_hex(h.hash()).substr(0, 16), h.height, why);
@@ -160,7 +168,11 @@ consensus::Application::Finalized ChainApplication::finalize_block(const chain::
     it = executed_.find(hash);
   }
   pending_ = Pending{block, commit, it->second, std::chrono::steady_clock::now()};
-  return {it->second->outcome.state_root, {}};
+  std::vector<consensus::ValidatorUpdate> updates;
+  if (const auto& change = it->second->outcome.validator_change) {
+    for (const chain::GenesisValidator& u : change->updates) updates.push_back({u.public_key, u.power, u.name});
+  }
+  return {it->second->outcome.state_root, std::move(updates)};
 }
 
 void ChainApplication::commit() {

@@ -51,9 +51,6 @@ class ChainApplication final : public consensus::Application {
   static constexpr std::size_t kExecutedMax = 8;  // proposals of the current height kept
 
   Node& node_;
-  // Membership is all evidence needs of a set, and validator updates are not yet on chain,
-  // so the genesis set serves every height.
-  consensus::ValidatorSet validators_;
   EvidencePool evidence_;
   mempool::VerifyPool verify_pool_;
   std::map<crypto::Hash32, std::shared_ptr<Executed>> executed_;

@@ -45,7 +45,10 @@ consensus::EngineConfig engine_config(const chain::Genesis& genesis, const Conse
   return e;
 }
 
+// Every node may come to validate: the set changes on chain, and the engine votes only at
+// heights whose set holds this key. A node whose key is in no set only follows.
 std::optional<crypto::KeyPair> signing_key(const chain::Genesis& genesis, const crypto::KeyPair& key) {
+  if (!genesis.validator_authorities.empty()) return key;
   for (const auto& v : genesis.validators) {
     if (v.public_key == key.public_key()) return key;
   }
@@ -152,16 +155,13 @@ ConsensusService::~ConsensusService() { stop(); }
 
 consensus::HeightContext ConsensusService::committed_context() const {
   const storage::Head head = node_.committed_head();
-  std::string error;
-  auto genesis_set = consensus::ValidatorSet::create(node_.genesis_->validators, &error);
-  if (!genesis_set) throw std::runtime_error("genesis validator set: " + error);
-  // Validator updates are not yet part of the chain (genesis authorities will add them), so
-  // set(h) = set(1) advanced h - 1 proposer steps: a pure function of genesis and height.
+  // The sets of heights head and head + 1 come from the change history the store keeps
+  // beside the blocks (Node::validator_set_at): a pure function of the committed chain.
   std::optional<consensus::ValidatorSet> last;
   chain::Commit last_commit;
   std::uint32_t prev_tx_count = 0;
   if (head.height > 0) {
-    last = genesis_set->advanced(head.height - 1);
+    last = node_.validator_set_at(head.height);
     auto commit = node_.store_->commit(head.height);
     if (!commit) throw std::runtime_error("store has no commit for its head " + std::to_string(head.height));
     last_commit = std::move(*commit);
@@ -169,7 +169,7 @@ consensus::HeightContext ConsensusService::committed_context() const {
     if (!header) throw std::runtime_error("store has no header for its head " + std::to_string(head.height));
     prev_tx_count = header->tx_count;
   }
-  return consensus::HeightContext{head.height + 1, genesis_set->advanced(head.height), std::move(last),
+  return consensus::HeightContext{head.height + 1, node_.validator_set_at(head.height + 1), std::move(last),
                                   std::move(last_commit), head.hash, head.time_ms, prev_tx_count};
 }
 
@@ -181,7 +181,10 @@ void ConsensusService::start() {
   const std::size_t cut = replica_->start(context, now_ms);
   if (cut > 0) spdlog::warn("consensus WAL: cut a torn or corrupt tail of {} bytes", cut);
   spdlog::info("consensus: {} at height {} with {} validators; p2p on port {} as {}",
-               validator_key_ ? "validating" : "following (not in the validator set)", engine_height(),
+               validator_key_ && context.validators.index_of(validator_key_->public_key())
+                   ? "validating"
+                   : "following (not in the validator set)",
+               engine_height(),
                context.validators.size(), host_->port(), p2p::node_id_hex(host_->node_id()));
   thread_ = std::thread([this] { run(); });
 }

@@ -12,7 +12,7 @@ exec::Misbehaviour misbehaviour_of(const consensus::DuplicateVoteEvidence& e) {
 
 std::optional<std::vector<exec::Misbehaviour>> verify_block_evidence(const std::vector<Bytes>& items,
                                                                      std::uint64_t height, std::string_view chain_id,
-                                                                     const consensus::ValidatorSet& set,
+                                                                     const SetAt& set_at,
                                                                      const state::StateView& recorded,
                                                                      std::string* reason) {
   std::vector<exec::Misbehaviour> out;
@@ -30,8 +30,9 @@ std::optional<std::vector<exec::Misbehaviour>> verify_block_evidence(const std::
     const auto e = consensus::decode_evidence(items[i], &error);
     if (!e) return refuse(i, std::string("malformed: ") + codec::describe(error));
     if (e->first.height >= height) return refuse(i, "the offence is not at an earlier height");
+    if (e->first.height == 0) return refuse(i, "no validator votes at height 0");
     if (height - e->first.height > kEvidenceAgeMax) return refuse(i, "older than the evidence age limit");
-    const consensus::EvidenceError verdict = consensus::verify_evidence(*e, chain_id, set);
+    const consensus::EvidenceError verdict = consensus::verify_evidence(*e, chain_id, set_at(e->first.height));
     if (verdict != consensus::EvidenceError::kOk) return refuse(i, consensus::describe(verdict));
     exec::Misbehaviour m = misbehaviour_of(*e);
     if (!keys.insert(exec::misbehaviour_key(m)).second) return refuse(i, "the same offence twice in one block");

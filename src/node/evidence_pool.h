@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,11 +30,13 @@ exec::Misbehaviour misbehaviour_of(const consensus::DuplicateVoteEvidence& e);
 
 // Checks the evidence of a block at `height`, with `recorded` the committed state before it:
 // each item decodes, proves an offence at an earlier height no older than kEvidenceAgeMax by
-// a member of `set` (both votes signed), and the offences are new (not in state, not twice).
-// Returns the offences in block order, or nullopt with *reason.
+// a member of the set of that height, `set_at(votes' height)` (both votes signed), and the
+// offences are new (not in state, not twice). Returns the offences in block order, or
+// nullopt with *reason.
+using SetAt = std::function<consensus::ValidatorSet(std::uint64_t height)>;
 std::optional<std::vector<exec::Misbehaviour>> verify_block_evidence(const std::vector<Bytes>& items,
                                                                      std::uint64_t height, std::string_view chain_id,
-                                                                     const consensus::ValidatorSet& set,
+                                                                     const SetAt& set_at,
                                                                      const state::StateView& recorded,
                                                                      std::string* reason);
 

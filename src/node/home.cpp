@@ -94,6 +94,8 @@ TestnetResult init_testnet(const std::filesystem::path& dir, const InitOptions& 
   const crypto::KeyPair demo = crypto::KeyPair::generate();
   const crypto::Address demo_address = crypto::Address::from_public_key(demo.public_key());
   g.accounts.push_back({demo_address, options.demo_balance});
+  // The devnet's demo key may change the validator set (telco validator update).
+  g.validator_authorities.push_back(demo_address);
   if (!options.accounts_file.empty()) {
     for (const chain::GenesisAccount& a : read_accounts_file(options.accounts_file)) g.accounts.push_back(a);
   }

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "chain/merkle.h"
 #include "modules/bank/account.h"
+#include "modules/validator/payloads.h"
+#include "node/validator_history.h"
 
 namespace telco::node {
 
@@ -52,6 +55,8 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
     spdlog::info("initialised chain {} from genesis {}", genesis_->chain_id, crypto::to_hex(genesis_hash_));
   }
   head_ = *store_->head();
+  // A crash between a change's block batch and its proof leaves the record without one.
+  if (auto last = store_->validator_change_at_or_before(head_.height + 1)) complete_change_record(last->first);
   state_cache_ = std::make_unique<StateCache>(*store_);
   mempool_ = std::make_unique<mempool::Mempool>(executor_, *store_, mempool_config(config_));
   spdlog::info("chain {} at height {} (state root {})", genesis_->chain_id, head_.height,
@@ -162,9 +167,19 @@ void Node::commit_decided(const chain::Block& block, const chain::Commit& commit
   data->commit = commit;
   data->tx_hashes = std::move(tx_hashes);
   data->receipts = std::move(outcome.receipts);
+  std::optional<Bytes> change;
+  if (outcome.validator_change) {
+    change = encode_change_record({h.height + 1, outcome.validator_change->updates,
+                                   outcome.validator_change->validators, {}});
+  }
   store_->commit_block({data->block, data->hash, data->tx_hashes, data->receipts, data->commit, outcome.writes,
-                        outcome.touched},
+                        outcome.touched, change ? &*change : nullptr},
                        outcome.tree);
+  if (change) {
+    complete_change_record(h.height + 1);
+    spdlog::info("block {} changes the validator set from height {}: {} validators", h.height, h.height + 1,
+                 outcome.validator_change->validators.size());
+  }
   state_cache_->apply(outcome.writes);
   {
     std::lock_guard lock(head_mutex_);
@@ -222,6 +237,28 @@ std::vector<api::SubmitResult> Node::submit(std::vector<chain::Transaction> txs)
     out.reserve(txs.size());
     for (const auto& tx : txs) out.push_back({tx.hash(), chain::ResultCode::kShuttingDown});
     return out;
+  }
+  if (single_validator_) {
+    // The producer signs every block alone: changing its set needs the consensus service.
+    const auto is_change = [](const chain::Transaction& tx) {
+      return tx.payload.type == modules::validator::ValidatorUpdatePayload::kType;
+    };
+    if (std::any_of(txs.begin(), txs.end(), is_change)) {
+      std::vector<chain::Transaction> kept;
+      std::vector<std::size_t> kept_at;
+      out.resize(txs.size());
+      for (std::size_t i = 0; i < txs.size(); ++i) {
+        if (is_change(txs[i])) {
+          out[i] = {txs[i].hash(), chain::ResultCode::kNotOnThisNode};
+        } else {
+          kept_at.push_back(i);
+          kept.push_back(std::move(txs[i]));
+        }
+      }
+      const auto results = submit(std::move(kept));
+      for (std::size_t k = 0; k < results.size(); ++k) out[kept_at[k]] = results[k];
+      return out;
+    }
   }
   std::vector<chain::Transaction> copies;
   if (on_admitted_) copies = txs;

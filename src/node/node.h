@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "api/backend.h"
+#include "consensus/validator_set.h"
 #include "crypto/ed25519.h"
 #include "exec/executor.h"
 #include "mempool/mempool.h"
@@ -85,6 +86,12 @@ class Node final : public api::Backend {
   std::vector<api::ValidatorChange> validator_changes(std::uint64_t from, std::uint64_t to,
                                                       std::size_t limit) const override;
 
+  // The validator set (with proposer priorities) that signs `height` >= 1: the last change
+  // effective at or before it, advanced to it, or the genesis set (node_proofs.cpp). The one
+  // place the node derives a set; a node restored from a snapshot seeds the change history
+  // with the set its snapshot state holds.
+  consensus::ValidatorSet validator_set_at(std::uint64_t height) const;
+
  private:
   friend class ConsensusService;
   friend class ChainApplication;
@@ -98,6 +105,9 @@ class Node final : public api::Backend {
                       std::chrono::steady_clock::time_point started);
   storage::Head committed_head() const;
   void run_producer();
+  // Adds the next_validators proof to the change record of the set that took effect at
+  // `effective_height`, if it lacks one and version effective_height - 1 is still held.
+  void complete_change_record(std::uint64_t effective_height);
   std::shared_ptr<const api::BlockData> load_block(std::uint64_t height) const;
   void remember_block(std::shared_ptr<const api::BlockData> data);
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 
 #include "chain/limits.h"
 #include "codec/reader.h"
@@ -29,10 +30,22 @@ constexpr std::array<const char*, kCfCount> kCfNames = {
 constexpr std::uint64_t kWalBytesMax = 128ull << 20;
 constexpr std::string_view kGenesisKey = "genesis";
 constexpr std::string_view kHeadKey = "head";
-
 rocksdb::Slice slice(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 ByteView view(const rocksdb::Slice& s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 ByteView view(const std::string& s) { return as_bytes(s); }
+
+constexpr std::string_view kValidatorChangePrefix = "valset/";  // ‖ u64 BE effective height
+
+Bytes validator_change_key(std::uint64_t effective_height) {
+  Bytes k(kValidatorChangePrefix.begin(), kValidatorChangePrefix.end());
+  const Bytes h = height_key(effective_height);
+  k.insert(k.end(), h.begin(), h.end());
+  return k;
+}
+
+std::uint64_t validator_change_height(const rocksdb::Slice& key) {
+  return parse_height_key(view(key).subspan(kValidatorChangePrefix.size()));
+}
 
 void check(const rocksdb::Status& s, const char* what) {
   if (!s.ok()) throw StorageError(std::string(what) + ": " + s.ToString());
@@ -220,9 +233,47 @@ void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree) 
   put_writes(batch, cf[kState], rec.writes);
   impl_->tree.put_update(batch, tree);
   impl_->tree.prune(batch, tree.version, impl_->state_versions_kept);
+  if (rec.validator_change) {
+    check(batch.Put(cf[kMeta], slice(validator_change_key(header.height + 1)), slice(*rec.validator_change)),
+          "batch put");
+  }
   const Head head{header.height, rec.block_hash, header.time_ms, state_root};
   check(batch.Put(cf[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
   check(impl_->db->Write(impl_->write_options, &batch), "commit block");
+}
+
+void Store::put_validator_change(std::uint64_t effective_height, ByteView record) {
+  check(impl_->db->Put(impl_->write_options, impl_->cfs[kMeta], slice(validator_change_key(effective_height)),
+                       slice(record)),
+        "put validator change");
+}
+
+std::vector<std::pair<std::uint64_t, Bytes>> Store::validator_changes(std::uint64_t after, std::uint64_t up_to,
+                                                                      std::size_t limit) const {
+  std::vector<std::pair<std::uint64_t, Bytes>> out;
+  if (after == std::numeric_limits<std::uint64_t>::max()) return out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kMeta]));
+  const rocksdb::Slice prefix(kValidatorChangePrefix.data(), kValidatorChangePrefix.size());
+  for (it->Seek(slice(validator_change_key(after + 1))); it->Valid() && it->key().starts_with(prefix) &&
+                                                          out.size() < limit;
+       it->Next()) {
+    const std::uint64_t height = validator_change_height(it->key());
+    if (height > up_to) break;
+    const ByteView v = view(it->value());
+    out.emplace_back(height, Bytes(v.begin(), v.end()));
+  }
+  check(it->status(), "scan validator changes");
+  return out;
+}
+
+std::optional<std::pair<std::uint64_t, Bytes>> Store::validator_change_at_or_before(std::uint64_t height) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kMeta]));
+  const rocksdb::Slice prefix(kValidatorChangePrefix.data(), kValidatorChangePrefix.size());
+  it->SeekForPrev(slice(validator_change_key(height)));
+  check(it->status(), "seek validator change");
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::nullopt;
+  const ByteView v = view(it->value());
+  return std::pair{validator_change_height(it->key()), Bytes(v.begin(), v.end())};
 }
 
 std::optional<chain::Block> Store::block(std::uint64_t height) const {

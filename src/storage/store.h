@@ -66,6 +66,9 @@ struct BlockRecord {
   const state::Writes& writes;
   // (address, tx index) pairs for the account history index: senders and recipients.
   const std::vector<std::pair<crypto::Address, std::uint32_t>>& touched;
+  // When the block changes the validator set: the change record (node/validator_history.h),
+  // stored under the height the new set takes effect, height + 1.
+  const Bytes* validator_change = nullptr;
 };
 
 struct TxLocation {
@@ -96,6 +99,15 @@ class Store final : public state::CommittedState {
                     std::uint64_t genesis_time_ms);
   // `tree` is the block's state tree update (version = height, root = header.state_root).
   void commit_block(const BlockRecord& record, const state::TreeUpdate& tree);
+
+  // Validator-set change records by the height they take effect (opaque bytes to the store).
+  // put_ rewrites one outside a block (adding what the block's batch could not hold yet).
+  void put_validator_change(std::uint64_t effective_height, ByteView record);
+  // Records with effective height in (after, up_to], ascending, at most `limit`.
+  std::vector<std::pair<std::uint64_t, Bytes>> validator_changes(std::uint64_t after, std::uint64_t up_to,
+                                                                 std::size_t limit) const;
+  // The record with the greatest effective height <= height, if any.
+  std::optional<std::pair<std::uint64_t, Bytes>> validator_change_at_or_before(std::uint64_t height) const;
 
   std::optional<chain::Block> block(std::uint64_t height) const;
   std::optional<chain::BlockHeader> header(std::uint64_t height) const;

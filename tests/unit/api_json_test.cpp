@@ -485,7 +485,7 @@ TEST(ApiViews, Status) {
 
 TEST(ApiViews, ValidatorsAndBlocks) {
   const chain::Genesis g = genesis();
-  const Json v = validators_json(g);
+  const Json v = validators_json(g.validators);
   EXPECT_EQ(v["total_power"], 15);
   EXPECT_EQ(v["validators"][0]["name"], "alpha");
   EXPECT_EQ(v["validators"][0]["address"], crypto::Address::from_public_key(key(9).public_key()).to_string());

@@ -35,7 +35,7 @@ class BlockEvidenceTest : public ::testing::Test {
  protected:
   std::optional<std::vector<exec::Misbehaviour>> check(const std::vector<Bytes>& items, std::uint64_t height) {
     reason_.clear();
-    return node::verify_block_evidence(items, height, kChainId, set_, state_, &reason_);
+    return node::verify_block_evidence(items, height, kChainId, [this](std::uint64_t) { return set_; }, state_, &reason_);
   }
   consensus::ValidatorSet set_ = make_set();
   state::MemoryState state_;

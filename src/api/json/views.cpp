@@ -73,10 +73,10 @@ Json status_json(const chain::Genesis& genesis, const crypto::Hash32& genesis_ha
           {"validators", genesis.validators.size()}};
 }
 
-Json validators_json(const chain::Genesis& genesis) {
+Json validators_json(const std::vector<chain::GenesisValidator>& validators) {
   Json list = Json::array();
   std::uint64_t total = 0;
-  for (const chain::GenesisValidator& v : genesis.validators) {
+  for (const chain::GenesisValidator& v : validators) {
     list.push_back({{"name", v.name},
                     {"public_key", to_hex(v.public_key)},
                     {"address", crypto::Address::from_public_key(v.public_key).to_string()},

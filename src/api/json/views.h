@@ -16,7 +16,8 @@ namespace telco::api {
 nlohmann::json status_json(const chain::Genesis& genesis, const crypto::Hash32& genesis_hash,
                            const ChainHead& head, const MempoolStats& mempool, std::string_view node_version);
 // GET /v1/validators
-nlohmann::json validators_json(const chain::Genesis& genesis);
+// The set that signs the next height, from the change history (or the genesis list).
+nlohmann::json validators_json(const std::vector<chain::GenesisValidator>& validators);
 // GET /v1/blocks/{id}: header, transactions with their receipts, and the commit. Commit
 // signatures are annotated with the validator's name, address and power from `validators`.
 nlohmann::json block_json(const BlockData& block, const std::vector<chain::GenesisValidator>& validators);
