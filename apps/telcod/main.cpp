@@ -161,6 +161,20 @@ int run_testnet(const std::filesystem::path& dir, const ChainFlags& chain, const
   return 0;
 }
 
+int run_join(const std::filesystem::path& home, const std::filesystem::path& genesis_file, const ConfigFlags& flags) {
+  NodeConfig config;
+  flags.apply(config);
+  const auto result = telco::node::init_join(home, genesis_file, config);
+  std::cout << "Prepared " << home.string() << " to join the chain of " << genesis_file.string() << "\n"
+            << "  node id:              " << result.node_id << "\n"
+            << "  validator public key: " << result.validator_public_key << "\n"
+            << "Start it with: telcod start --home " << home.string()
+            << "  (it block-syncs, then follows the head)\n"
+            << "To make it a validator, an authority runs: telco validator update --public-key "
+            << result.validator_public_key << " --power 10\n";
+  return 0;
+}
+
 // The DNS server answers from committed state only: the store as of the head, never the
 // mempool. The naming parameters are fixed at genesis, so they are read once.
 std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco::node::Node& node) {
@@ -266,6 +280,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   testnet_chain.add_to(testnet);
 
+  CLI::App* join = app.add_subcommand("join", "create a home for a new node of an existing chain, from its genesis file and a peer");
+  std::filesystem::path join_genesis;
+  ConfigFlags join_flags;
+  join->add_option("--genesis", join_genesis, "the chain's genesis.json")->required()->check(CLI::ExistingFile);
+  join_flags.add_to(join);
+
   CLI::App* start = app.add_subcommand("start", "run the node: produce blocks (or decide them with the other validators) and serve the API");
   ConfigFlags start_flags;
   start_flags.add_to(start);
@@ -274,6 +294,7 @@ int main(int argc, char** argv) {
   try {
     if (*init) return run_init(home, init_chain);
     if (*testnet) return run_testnet(testnet_dir, testnet_chain, testnet_options);
+    if (*join) return run_join(home, join_genesis, join_flags);
     if (*start) return run_start(home, start_flags);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

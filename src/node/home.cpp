@@ -71,6 +71,27 @@ crypto::KeyPair load_or_create_node_key(const std::filesystem::path& home) {
   return load_validator_key(path);
 }
 
+JoinResult init_join(const std::filesystem::path& home, const std::filesystem::path& genesis_file,
+                     const NodeConfig& config) {
+  if (std::filesystem::exists(home / "genesis.json") || std::filesystem::exists(home / "validator_key.json")) {
+    throw std::runtime_error(home.string() + " already holds a node; pick another --home or remove it");
+  }
+  const chain::Genesis g = chain::load_genesis(genesis_file);  // refuses a bad file before any write
+  if (config.p2p.persistent_peers.empty()) {
+    throw std::runtime_error("a joining node needs at least one --peer NODEID@HOST:PORT of the chain");
+  }
+  validate(config);
+  std::filesystem::create_directories(home);
+  std::filesystem::permissions(home, std::filesystem::perms::owner_all);
+  const crypto::KeyPair validator = crypto::KeyPair::generate();
+  const crypto::KeyPair node_key = crypto::KeyPair::generate();
+  write_validator_key(home / "validator_key.json", validator);
+  write_validator_key(home / "node_key.json", node_key);
+  write_new_file(home / "config.json", config_to_json(config), 0644);
+  write_new_file(home / "genesis.json", chain::genesis_to_json(g), 0644);
+  return {to_hex(validator.public_key()), to_hex(node_key.public_key())};
+}
+
 TestnetResult init_testnet(const std::filesystem::path& dir, const InitOptions& options,
                            const TestnetOptions& testnet) {
   if (testnet.validators < 1 || testnet.validators > 100) throw std::runtime_error("--validators must be 1..100");

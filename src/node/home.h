@@ -53,6 +53,16 @@ struct TestnetResult {
   std::string demo_address;
   std::filesystem::path demo_seed_file;
 };
+// A home for a node joining an existing chain: its genesis file (copied, validated), a new
+// validator key (not yet in any set: an authority adds it with validator.update), a node
+// key, and a config from `config` (the caller sets p2p.persistent_peers to reach the chain).
+struct JoinResult {
+  std::string validator_public_key;  // hex
+  std::string node_id;               // hex, for other nodes' persistent_peers
+};
+JoinResult init_join(const std::filesystem::path& home, const std::filesystem::path& genesis_file,
+                     const NodeConfig& config);
+
 TestnetResult init_testnet(const std::filesystem::path& dir, const InitOptions& options,
                            const TestnetOptions& testnet);
 

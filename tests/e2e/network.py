@@ -166,7 +166,8 @@ class Network:
             check(code == 200, f"block {h} missing")
             for t in block["txs"]:
                 burned += int(t["result"]["fee_charged"])
-                addresses.add(t["payload"]["to"])
+                if "to" in t["payload"]:
+                    addresses.add(t["payload"]["to"])
         total = 0
         for a in addresses:
             _, acct = node.get(f"/v1/accounts/{a}")

@@ -14,6 +14,7 @@ import test_crash
 import test_device
 import test_light
 import test_naming
+import test_validator_change
 
 
 TESTS = [
@@ -27,6 +28,7 @@ TESTS = [
     test_consensus.test_stopped_validator_catches_up_by_block_sync,
     test_consensus.test_truncated_wal_tail_recovers,
     test_consensus.test_delayed_lossy_links_and_a_healed_partition,
+    test_validator_change.test_a_joined_node_becomes_a_validator_and_a_genesis_validator_leaves,
     test_light.test_verify_account_and_refuse_tampering,
     test_light.test_verify_long_chain_shows_progress,
     test_naming.test_naming_over_dns_and_cli,
