@@ -28,6 +28,11 @@ class Application {
   // fields of the header equal to what executing them yields. The consensus half (header
   // links, time, proposer, last commit, body hashes) is checked before this is asked.
   virtual bool process_proposal(const chain::Block& block) = 0;
+  // The same for a block that came by block sync with a commit the engine verified: more
+  // than 2/3 of the set's power precommitted it, so (with at most 1/3 faulty) an honest
+  // validator already checked it. The application may skip checks that only repeat what
+  // the signers did (transaction signatures); it must still execute and compare the header.
+  virtual bool process_committed(const chain::Block& block) { return process_proposal(block); }
 
   struct Finalized {
     crypto::Hash32 app_hash{};  // must equal block.header.state_root

@@ -171,7 +171,7 @@ Actions Engine::on_commit(const chain::Block& block, const chain::Commit& commit
     return {};
   }
   synced_commit_ = commit;
-  add_block(block);
+  add_block(block, true);
   settle(now_ms);
   return take();
 }
@@ -366,7 +366,7 @@ Engine::Validity Engine::validity(const Hash32& hash) const {
 
 // The consensus part of valid(v) is checked here; the application part is asked for with
 // ValidateBlock only when this passes.
-void Engine::add_block(const chain::Block& block) {
+void Engine::add_block(const chain::Block& block, bool committed) {
   const Hash32 hash = block.header.hash();
   if (blocks_.contains(hash)) return;
   BlockEntry& entry = blocks_[hash];
@@ -375,7 +375,7 @@ void Engine::add_block(const chain::Block& block) {
     entry.validity = Validity::kInvalid;
     return;
   }
-  out_.push_back(ValidateBlock{hash, entry.block});
+  out_.push_back(ValidateBlock{hash, entry.block, committed});
 }
 
 bool Engine::consensus_fields_valid(const chain::Block& block) const {

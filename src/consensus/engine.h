@@ -103,10 +103,12 @@ struct PrepareBlock {
   chain::BlockHeader header;
   chain::Commit last_commit;
 };
-// valid(v), application part: answer with on_block_validated(hash, verdict).
+// valid(v), application part: answer with on_block_validated(hash, verdict). `committed`:
+// the block came by block sync with a commit of more than 2/3 of the set, already verified.
 struct ValidateBlock {
   Hash32 hash{};
   std::shared_ptr<const chain::Block> block;
+  bool committed = false;
 };
 // The height is decided: finalize and commit the block, then call start() for height + 1.
 struct Decide {
@@ -195,7 +197,7 @@ class Engine {
   void broadcast_vote(VoteType type, const Hash32& value, std::uint64_t now_ms);
   void schedule(Step step);
   Validity validity(const Hash32& hash) const;
-  void add_block(const chain::Block& block);
+  void add_block(const chain::Block& block, bool committed = false);
   bool consensus_fields_valid(const chain::Block& block) const;
   bool timely(const chain::BlockHeader& header, Round round, std::uint64_t received_ms) const;
   std::uint64_t prevote_power(Round round, const Hash32& value) const;

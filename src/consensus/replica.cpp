@@ -140,7 +140,8 @@ void Replica::perform(const Action& action, std::uint64_t now_ms) {
                    queue_.push_back({now_ms, BlockPrepared{a.round, app_.prepare_proposal(a.header, a.last_commit)}});
                  },
                  [&](const ValidateBlock& a) {
-                   queue_.push_back({now_ms, BlockValidated{a.hash, app_.process_proposal(*a.block)}});
+                   const bool valid = a.committed ? app_.process_committed(*a.block) : app_.process_proposal(*a.block);
+                   queue_.push_back({now_ms, BlockValidated{a.hash, valid}});
                  },
                  [&](const Decide& a) { finalize(a, now_ms); },
                  [&](const ReportEvidence& a) { out_.evidence(a.evidence); },

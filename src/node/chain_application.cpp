@@ -86,7 +86,8 @@ chain::Block ChainApplication::prepare_proposal(const chain::BlockHeader& header
   return block;
 }
 
-std::optional<ChainApplication::Executed> ChainApplication::execute(const chain::Block& block) {
+std::optional<ChainApplication::Executed> ChainApplication::execute(const chain::Block& block,
+                                                                    bool verify_signatures) {
   const chain::BlockHeader& h = block.header;
   std::string why;
   const auto offences = verify_block_evidence(block.evidence, h.height, node_.genesis_->chain_id,
@@ -102,14 +103,17 @@ std::optional<ChainApplication::Executed> ChainApplication::execute(const chain:
   std::vector<std::size_t> sizes(n);
   std::vector<chain::ResultCode> verdicts(n, chain::ResultCode::kOk);
   // Transactions already in our mempool had their signature checked on admission; only the
-  // others are checked here, across the verify pool.
+  // others are checked here, across the verify pool — unless the block came with a verified
+  // commit (process_committed), whose signers checked them all.
   std::vector<std::size_t> to_verify;
   for (std::size_t i = 0; i < n; ++i) {
     const Bytes encoded = block.txs[i].encode();
     sizes[i] = encoded.size();
     executed.tx_hashes[i] = crypto::blake2b_256(encoded);  // = tx.hash(), without encoding twice
     verdicts[i] = node_.executor_.check_stateless(block.txs[i], sizes[i]);
-    if (verdicts[i] == chain::ResultCode::kOk && !node_.mempool_->find(executed.tx_hashes[i])) to_verify.push_back(i);
+    if (verify_signatures && verdicts[i] == chain::ResultCode::kOk && !node_.mempool_->find(executed.tx_hashes[i])) {
+      to_verify.push_back(i);
+    }
   }
   verify_pool_.run(to_verify.size(), [&](std::size_t k) {
     const std::size_t i = to_verify[k];
@@ -140,6 +144,15 @@ std::optional<ChainApplication::Executed> ChainApplication::execute(const chain:
   }
   executed.outcome = std::move(*outcome);
   return executed;
+}
+
+bool ChainApplication::process_committed(const chain::Block& block) {
+  const crypto::Hash32 hash = block.header.hash();
+  if (executed_.contains(hash)) return true;
+  auto executed = execute(block, false);
+  if (!executed) return false;
+  remember(hash, std::move(*executed));
+  return true;
 }
 
 void ChainApplication::remember(const crypto::Hash32& hash, Executed executed) {

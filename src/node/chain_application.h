@@ -26,6 +26,8 @@ class ChainApplication final : public consensus::Application {
 
   chain::Block prepare_proposal(const chain::BlockHeader& header, const chain::Commit& last_commit) override;
   bool process_proposal(const chain::Block& block) override;
+  // Block sync: transaction signatures are not checked again (docs/CONSENSUS.md "Block sync").
+  bool process_committed(const chain::Block& block) override;
   Finalized finalize_block(const chain::Block& block, const chain::Commit& commit) override;
   void commit() override;
 
@@ -45,7 +47,7 @@ class ChainApplication final : public consensus::Application {
   // Executes a block received from a peer; nullopt (with a log line saying why) if any
   // transaction is malformed, badly signed or invalid, or the header's execution fields
   // differ from the result.
-  std::optional<Executed> execute(const chain::Block& block);
+  std::optional<Executed> execute(const chain::Block& block, bool verify_signatures = true);
   void remember(const crypto::Hash32& hash, Executed executed);
 
   static constexpr std::size_t kExecutedMax = 8;  // proposals of the current height kept
