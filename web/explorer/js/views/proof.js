@@ -50,11 +50,13 @@ export function proofSection({ raws, loaded, command, note }) {
       h('p', { 'data-field': 'proof-error' }, `The node did not serve the proof: ${error.message}`));
   }
   const cli = command(proof, genesis);
+  // The link names the height it was answered at, so following it later gives this proof.
+  const pinned = /[?&]height=/.test(path) ? path : `${path}${path.includes('?') ? '&' : '?'}height=${proof.height}`;
   return h('section', { class: 'proof', 'aria-labelledby': 'proof-heading' },
     h('h2', { id: 'proof-heading' }, 'Raw data and proof'),
     fields([
       rawLinks,
-      ['State proof', link(path, path, { 'data-proof': '', class: 'mono' })],
+      ['State proof', link(pinned, pinned, { 'data-proof': '', class: 'mono' })],
       ['Proven at', h('span', { 'data-field': 'proof-height' }, link(href.block(proof.height), `block #${count(proof.height)}`))],
       ['State root', h('span', { class: 'mono', 'data-field': 'state-root' }, proof.state_root)],
       ['State key', h('span', { class: 'mono' }, proof.key)],
