@@ -3,6 +3,10 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <stdexcept>
+
+#include "api/backend_state.h"
 #include "api/json/proof_views.h"
 #include "api/json/tx_json.h"
 #include "api/server_context.h"
@@ -25,20 +29,6 @@ struct RouteFailure {
 [[noreturn]] void fail(int status, std::string_view code, std::string message) {
   throw RouteFailure{make_error(status, code, std::move(message))};
 }
-
-// Committed state through the backend: its store when it has one, else a proof at the head.
-class BackendState final : public state::StateView {
- public:
-  explicit BackendState(const Backend& b) : backend_(b) {}
-  std::optional<Bytes> get(ByteView key) const override {
-    if (const state::StateView* s = backend_.committed_state()) return s->get(key);
-    auto p = backend_.state_proof(key, backend_.head().height);
-    return p ? std::move(p->value) : std::nullopt;
-  }
-
- private:
-  const Backend& backend_;
-};
 
 template <std::size_t N>
 std::array<std::uint8_t, N> hex_exact(std::string_view text, const std::string& what) {
@@ -123,13 +113,55 @@ std::optional<std::uint32_t> optional_u32(const Query& q, std::string_view name)
   return static_cast<std::uint32_t>(*n);
 }
 
+// The state key an answer was read from, and where its proof at `height` is served.
+Json proof_fields(const Bytes& key, std::string proof_path, std::uint64_t height) {
+  return {{"state_key", to_hex(key)}, {"proof", std::move(proof_path) + "height=" + std::to_string(height)}};
+}
+
+std::string state_proof_path(const Bytes& key) { return "/v1/state/proof?key=" + to_hex(key) + "&"; }
+
+std::size_t page_limit(const Query& q) {
+  const std::size_t limit = optional_u32(q, "limit").value_or(dev::kHistoryPageMax);
+  if (limit == 0 || limit > dev::kHistoryPageMax)
+    fail(400, error_code::kBadRequest,
+         "limit must be an integer from 1 to " + std::to_string(dev::kHistoryPageMax));
+  return limit;
+}
+
+// Every key the device has had, newest version first: one state record per version
+// (03 'k' || id_hash || version), so a page costs at most `limit` reads and each entry has
+// its own proof (readings signed before a rotation verify against the older key).
+Response keys_route(ServerContext& ctx, const state::StateView& st, const crypto::Hash32& id,
+                    const Query& q) {
+  const std::uint64_t height = ctx.backend.head().height;
+  auto d = dev::load_device(st, id);
+  if (!d) fail(404, error_code::kNotFound, "no device is registered under this identifier hash");
+  const std::size_t limit = page_limit(q);
+  const std::uint64_t total = std::uint64_t{d->key_version} + 1;
+  std::uint64_t version = std::min<std::uint64_t>(optional_u32(q, "before").value_or(0xFFFFFFFFu), total);
+  Json entries = Json::array();
+  while (version > 0 && entries.size() < limit) {
+    --version;
+    const auto v = static_cast<std::uint32_t>(version);
+    auto key = dev::load_key_version(st, id, v);
+    if (!key) throw std::logic_error("device key version " + std::to_string(v) + " missing");
+    Json e = {{"version", v}, {"public_key", to_hex(*key)}, {"current", v == d->key_version}};
+    const Bytes state_key = dev::key_version_key(id, v);
+    e.update(proof_fields(state_key, state_proof_path(state_key), height));
+    entries.push_back(std::move(e));
+  }
+  return json_response(200, {{"id_hash", to_hex(id)},
+                             {"key_version", d->key_version},
+                             {"total", total},
+                             {"height", height},
+                             {"entries", std::move(entries)}});
+}
+
 Response device_route(ServerContext& ctx, const crypto::Hash32& id, std::string_view what, const Query& q) {
   const BackendState st(ctx.backend);
+  if (what == "keys") return keys_route(ctx, st, id, q);
   if (what == "history") {
-    const std::size_t limit = optional_u32(q, "limit").value_or(dev::kHistoryPageMax);
-    if (limit == 0 || limit > dev::kHistoryPageMax)
-      fail(400, error_code::kBadRequest,
-           "limit must be an integer from 1 to " + std::to_string(dev::kHistoryPageMax));
+    const std::size_t limit = page_limit(q);
     auto page = dev::device_history(st, id, limit, optional_u32(q, "before"));
     if (!page) fail(404, error_code::kNotFound, "no device is registered under this identifier hash");
     Json entries = Json::array();
@@ -159,10 +191,13 @@ Response device_route(ServerContext& ctx, const crypto::Hash32& id, std::string_
     }
     return json_response(200, j);
   }
+  const std::uint64_t height = ctx.backend.head().height;
   auto d = dev::load_device(st, id);
   if (!d) fail(404, error_code::kNotFound, "no device is registered under this identifier hash");
   Json j = dev::device_json(*d);
   if (auto s = dev::load_stolen(st, id)) j["stolen_list"] = dev::stolen_json(id, *s);
+  j["height"] = height;
+  j.update(proof_fields(dev::device_key(id), "/v1/devices/" + to_hex(id) + "/proof?", height));
   return json_response(200, j);
 }
 
@@ -272,7 +307,7 @@ dev::AuthOutcome DeviceChallenges::consume(const dev::Challenge& c, std::uint64_
 bool is_device_get_path(const std::vector<std::string_view>& s) {
   const std::size_t n = s.size();
   if (n == 2 && (s[0] == "devices" || s[0] == "stolen" || s[0] == "fleets" || s[0] == "anchors")) return true;
-  if (n == 3 && s[0] == "devices" && (s[2] == "history" || s[2] == "proof")) return true;
+  if (n == 3 && s[0] == "devices" && (s[2] == "history" || s[2] == "keys" || s[2] == "proof")) return true;
   return n == 4 && s[0] == "fleets" && s[2] == "members";
 }
 

@@ -14,7 +14,7 @@
 
 namespace telco::api {
 
-// GET /v1/devices/{id}[/history|/proof], /v1/stolen/{id}, /v1/fleets/{id}[/members/{id}],
+// GET /v1/devices/{id}[/history|/keys|/proof], /v1/stolen/{id}, /v1/fleets/{id}[/members/{id}],
 // /v1/anchors/{root}. `s` are the path segments after /v1.
 Response device_get_route(ServerContext& ctx, const std::vector<std::string_view>& s,
                           const std::map<std::string, std::string, std::less<>>& query);

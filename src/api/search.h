@@ -1,6 +1,8 @@
-// GET /v1/search?q=: what one search box means. The text is classified (block height, 64-hex
-// block or transaction hash, tc1 address) and looked up; a module with its own identifiers
-// (names, phone numbers: issues #4, #5) adds one resolver to the table in search.cpp.
+// GET /v1/search?q=: what one search box means. The text is classified by shape and looked
+// up: a block height, a 64-hex block or transaction hash or device identifier hash, a tc1
+// address, a name under the chain's zones, an E.164 phone number (with or without +). Each
+// kind is one resolver in the table in search.cpp; shapes may overlap (digits are a height
+// and a number), and then every kind that fits is looked up.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -14,11 +16,13 @@
 
 namespace telco::api {
 
-// Longest search text accepted; the longest identifier today is a 64-hex hash.
-inline constexpr std::size_t kSearchTextMax = 128;
+// Longest search text accepted: the longest identifier is a name of 253 bytes (plus a
+// trailing dot); a longer text names nothing.
+inline constexpr std::size_t kSearchTextMax = 256;
 
-// One thing the text names: kind is "block", "tx" or "account" (modules add theirs), with the
-// fields a client needs to link to it.
+// One thing the text names, with the fields a client needs to link to it: kind "block"
+// (height, hash), "tx" (hash, status), "account" (address), "device" (id_hash, status),
+// "name" (name, unicode, status) or "number" (number, e164, assigned).
 struct SearchHit {
   std::string kind;
   nlohmann::json fields;

@@ -96,6 +96,44 @@ async function text(page, selector) {
   return (await page.textContent(selector)) || '';
 }
 
+// The view's proof section: the link answers a proof whose height and state root are the ones
+// shown, and the telco command shown verifies it (run by run.py with the real CLI).
+async function checkProof(page, what) {
+  const path = await page.getAttribute('main a[data-proof]', 'href');
+  check(path && path.startsWith('/v1/'), `${what}: a proof link`);
+  const proof = await page.evaluate(async (p) => (await fetch(p)).json(), path);
+  check(typeof proof.proof === 'string' && proof.proof.length > 0 && proof.value, `${what}: the link returns a proof of a value: ${JSON.stringify(proof).slice(0, 200)}`);
+  check((await text(page, '[data-field="state-root"]')) === proof.state_root, `${what}: the state root shown is the proof's`);
+  check((await text(page, '[data-field="proof-height"]')).includes(`#${proof.height.toLocaleString('en-US')}`), `${what}: the proof height shown`);
+  const command = await text(page, '[data-field="verify-command"]');
+  const verified = await control({ cmd: 'verify', command });
+  check(verified.rc === 0 && verified.stdout.includes('Verified') && verified.stdout.includes(proof.state_root),
+    `${what}: \`${command}\` verifies: ${verified.stdout} ${verified.stderr}`);
+  return proof;
+}
+
+// What a screen reader and a keyboard need on any view: labels, link texts, one h1, table
+// captions, column headers, chart labels, the live status region.
+async function accessibilityProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    if (!document.documentElement.lang) problems.push('no lang');
+    for (const input of document.querySelectorAll('input')) {
+      if (!input.labels || input.labels.length === 0) problems.push(`input #${input.id} has no label`);
+    }
+    for (const a of document.querySelectorAll('a')) {
+      if (!a.getAttribute('href')) problems.push(`link without href: ${a.textContent}`);
+      if (!a.textContent.trim()) problems.push('link without text');
+    }
+    if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
+    for (const t of document.querySelectorAll('table')) if (!t.closest('[aria-hidden="true"]') && !t.querySelector('caption')) problems.push('table without caption');
+    for (const th of document.querySelectorAll('thead th')) if (th.getAttribute('scope') !== 'col') problems.push('th without scope');
+    for (const f of document.querySelectorAll('figure[data-chart]')) if (!f.getAttribute('aria-label')) problems.push('chart without label');
+    if (!document.querySelector('[role="status"][aria-live]')) problems.push('no live status region');
+    return problems;
+  });
+}
+
 async function firstRenderMs(page) {
   return page.evaluate(() => new Promise((resolve) => {
     const find = () => performance.getEntriesByName('explorer:first-render')[0];
@@ -225,6 +263,86 @@ const tests = {
     }
   },
 
+  async device_name_number_views() {
+    const m = await control({ cmd: 'modules' });
+    const addresses = await control({ cmd: 'addresses' });
+    console.log(`    module set-up with the CLI took ${m.setup_s} s`);
+    const b = await launch();
+    try {
+      await open(b.page, `#/device/${m.device}`, 'device');
+      const device = await text(b.page, 'main');
+      check(await b.page.getAttribute('[data-field="status"]', 'data-status') === 'active', 'device status');
+      check(device.includes(addresses.sub) && device.includes(addresses.opa), 'device owner and operator');
+      check(await b.page.locator('tr[data-key-version]').count() === 2, 'key history: the first key and the rotated one');
+      check(await b.page.locator('tr[data-key-version="1"]:has-text("(current)")').count() === 1, 'the rotated key is current');
+      check((await text(b.page, '[data-field="public-key"]')).length === 64, 'current key shown');
+      check(await b.page.locator('tr[data-event="key_rotated"]').count() === 1, 'the rotation in the history');
+      check(device.includes('up to sequence number 2'), 'anchored readings');
+      check(device.includes('T-100') && device.includes('none (registered on its own)'), 'attributes, no fleet');
+      await checkProof(b.page, 'device');
+      const problems = await accessibilityProblems(b.page);
+      check(problems.length === 0, `device view accessibility: ${problems.join('; ')}`);
+      await shot(b.page, 'device');
+
+      await navigate(b.page, `#/device/${m.member}`, 'device');
+      check((await text(b.page, 'main')).includes('1 member'), 'a claimed fleet member shows its fleet');
+      check(await b.page.locator('tr[data-event="claimed"]').count() === 1, 'claimed in its history');
+
+      await navigate(b.page, `#/name/${m.name}`, 'name');
+      const name = await text(b.page, 'main');
+      check(await b.page.getAttribute('[data-field="status"]', 'data-status') === 'active', 'name status');
+      check(name.includes(addresses.demo) && name.includes('192.0.2.10') && name.includes('sip:alice@example.net'), 'owner and records');
+      check(await b.page.locator('tr[data-event="registered"], tr[data-event="records_set"]').count() === 2, 'name history');
+      await checkProof(b.page, 'name');
+      check((await accessibilityProblems(b.page)).length === 0, 'name view accessibility');
+      await shot(b.page, 'name');
+      await b.page.click(`tr[data-record="device"] a[href="#/device/${m.device}"]`);
+      await ready(b.page, 'device');
+
+      await navigate(b.page, `#/number/+${m.number}`, 'number');
+      const number = await text(b.page, 'main');
+      check(await b.page.getAttribute('[data-field="status"]', 'data-status') === 'assigned', 'number status');
+      check(number.includes(addresses.opb) && number.includes(addresses.sub), 'serving operator (the recipient of the port) and subscriber');
+      check(number.includes(`sip:+${m.number}@b.example`), 'routing after the port');
+      for (const e of ['assigned', 'port_requested', 'port_approved', 'ported']) {
+        check(await b.page.locator(`tr[data-event="${e}"]`).count() === 1, `number history: ${e}`);
+      }
+      check((await text(b.page, '[data-field="last-port"]')).includes(`#${m.port_height}`), 'port summary');
+      await checkProof(b.page, 'number');
+      check((await accessibilityProblems(b.page)).length === 0, 'number view accessibility');
+      await shot(b.page, 'number');
+
+      await navigate(b.page, `#/account/${addresses.demo}`, 'account');
+      check((await text(b.page, '[data-field="reverse-name"]')).includes(m.name), 'the account shows its reverse name');
+      const proof = await checkProof(b.page, 'account');
+      check((await text(b.page, '[data-field="verify-command"]')).startsWith(`telco verify account ${addresses.demo}`), 'account: telco verify account');
+      check(proof.account && proof.account.nonce > 0, 'account proof decodes');
+      check(b.errors.length === 0, `page errors: ${b.errors.join('; ')}`);
+    } finally {
+      await b.close();
+    }
+  },
+
+  async search_by_name_number_and_device() {
+    const m = await control({ cmd: 'modules' });
+    const b = await launch();
+    try {
+      await open(b.page, '', 'home');
+      for (const [q, view] of [['Alice.TEL', 'name'], [`+${m.number}`, 'number'], [m.number, 'number'],
+        ['+41 555 1234', 'number'], [m.device.toUpperCase(), 'device']]) {
+        await search(b.page, q);
+        check(await b.page.getAttribute('main', 'data-view') === view, `"${q}" → ${view} view`);
+      }
+      check((await text(b.page, 'h1')) === 'Device' && (await text(b.page, 'main')).includes(m.device), 'the device found');
+      await search(b.page, 'nobody.tel');
+      check(await b.page.locator('[data-error="NoResult"]').count() === 1, 'an unregistered name: nothing found');
+      await search(b.page, 'alice.com');
+      check((await text(b.page, '[data-error="BadInput"]')).includes('names end in .tel'), 'a name outside the zones: the node says why');
+    } finally {
+      await b.close();
+    }
+  },
+
   async bad_input_is_explained() {
     const b = await launch();
     try {
@@ -243,6 +361,18 @@ const tests = {
       check(await b.page.locator('[data-error="NotFound"]').count() === 1, 'unknown height: NotFound panel');
       await navigate(b.page, '#/block/xyz', 'block');
       check(await b.page.locator('[data-error="BadInput"]').count() === 1, 'malformed block id');
+      for (const [hash, view, kind, says] of [
+        ['#/name/nobody.tel', 'name', 'NotFound', 'never been registered'],
+        ['#/name/-bad-.tel', 'name', 'BadInput', 'not a valid name'],
+        ['#/number/+415559999', 'number', 'NotFound', 'never been assigned'],
+        ['#/number/12', 'number', 'BadInput', 'not an E.164 number'],
+        [`#/device/${'ef'.repeat(32)}`, 'device', 'NotFound', 'no device is registered'],
+        ['#/device/xyz', 'device', 'BadInput', '64 hex digits'],
+      ]) {
+        await navigate(b.page, hash, view);
+        check(await b.page.locator(`[data-error="${kind}"]`).count() === 1, `${hash}: ${kind} panel`);
+        check((await text(b.page, 'main')).includes(says), `${hash}: says "${says}"`);
+      }
       await navigate(b.page, '#/no/such/page', 'none');
       check(await b.page.locator('[data-error="NotFound"]').count() === 1, 'unknown route');
       // Still working afterwards.
@@ -307,23 +437,7 @@ const tests = {
     const b = await launch();
     try {
       await open(b.page, '', 'home');
-      const audit = await b.page.evaluate(() => {
-        const problems = [];
-        if (!document.documentElement.lang) problems.push('no lang');
-        for (const input of document.querySelectorAll('input')) {
-          if (!input.labels || input.labels.length === 0) problems.push(`input #${input.id} has no label`);
-        }
-        for (const a of document.querySelectorAll('a')) {
-          if (!a.getAttribute('href')) problems.push(`link without href: ${a.textContent}`);
-          if (!a.textContent.trim()) problems.push('link without text');
-        }
-        if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
-        for (const t of document.querySelectorAll('table')) if (!t.closest('[aria-hidden="true"]') && !t.querySelector('caption')) problems.push('table without caption');
-        for (const th of document.querySelectorAll('thead th')) if (th.getAttribute('scope') !== 'col') problems.push('th without scope');
-        for (const f of document.querySelectorAll('figure[data-chart]')) if (!f.getAttribute('aria-label')) problems.push('chart without label');
-        if (!document.querySelector('[role="status"][aria-live]')) problems.push('no live status region');
-        return problems;
-      });
+      const audit = await accessibilityProblems(b.page);
       check(audit.length === 0, `accessibility: ${audit.join('; ')}`);
       // Keyboard: the first Tab reaches the skip link, which moves focus to the content.
       await b.page.keyboard.press('Tab');
@@ -372,7 +486,10 @@ const tests = {
   async phone_width() {
     const b = await launch({ width: 375, height: 812 });
     try {
-      for (const [hash, view, name] of [['', 'home', 'home-phone'], [`#/block/1`, 'block', 'block-phone']]) {
+      const m = await control({ cmd: 'modules' });
+      for (const [hash, view, name] of [['', 'home', 'home-phone'], [`#/block/1`, 'block', 'block-phone'],
+        [`#/device/${m.device}`, 'device', 'device-phone'], [`#/name/${m.name}`, 'name', 'name-phone'],
+        [`#/number/+${m.number}`, 'number', 'number-phone']]) {
         await open(b.page, hash, view);
         await b.page.waitForTimeout(100);
         const overflow = await b.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -2,8 +2,9 @@
 """Browser tests of the block explorer against a real devnet.
 
 This script owns the processes: it installs the npm packages (`npm ci`), starts a real
-telcod with the e2e harness (tests/e2e/harness.py), funds keys with the real telco CLI, and
-runs explorer.test.mjs (playwright-core driving Debian's chromium). The browser script asks
+telcod with the e2e harness (tests/e2e/harness.py), funds keys with the real telco CLI, makes
+module records with it (a ported number, devices, a name: Devnet.module_records), and runs
+explorer.test.mjs (playwright-core driving Debian's chromium). The browser script asks
 for process actions it cannot do itself -- send a transfer, kill the node, start it again --
 by printing `@@control {json}` lines; this script does them and answers with one JSON line
 on the browser script's stdin.
@@ -18,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,21 +38,117 @@ def npm_ci():
         raise harness.TestFailure(f"npm ci failed: {out.stderr.strip()[-2000:]}")
 
 
+# The devnet's naming section: the demo key is the numbering authority, and a port may be
+# scheduled 2 blocks after its request, so a whole port fits in the set-up.
+NAMING = {"top_level_labels": ["tel"], "port_deadline_blocks": 2}
+# Keys of the module set-up, funded in the genesis (no transfers to wait for): two operators
+# and a subscriber.
+MODULE_KEYS = ("opa", "opb", "sub")
+NUMBER = "415551234"
+IMEI = "356938035643809"
+
+
 class Devnet:
-    """One real node and a wallet with a funded demo key and a fresh key 'alice'."""
+    """One real node and a wallet with a funded demo key and a fresh key 'alice'; and, made in
+    the background while the browser installs, a device, a name and a ported number."""
 
     def __init__(self, bins, workdir):
+        self.workdir = workdir
         self.node = harness.Node(bins, workdir, name="validator-0")
-        self.node.start()
         self.cli = harness.Cli(bins, workdir, self.node)
         self.cli.run("keys", "import", "demo", "--seed-file", self.node.demo_seed_file, "--kdf-cost", "test")
-        self.cli.run("keys", "new", "alice", "--kdf-cost", "test")
-        self.addresses = {k: self.cli.run("--key", k, "address").stdout.strip() for k in ("demo", "alice")}
+        for key in ("alice",) + MODULE_KEYS:
+            self.cli.run("keys", "new", key, "--kdf-cost", "test")
+        self.addresses = {k: self.cli.run("--key", k, "address").stdout.strip()
+                          for k in ("demo", "alice") + MODULE_KEYS}
+        self.edit_genesis()
+        self.node.start()
+        self.modules = None
+        self.modules_error = None
+        self.modules_thread = threading.Thread(target=self.set_up_modules, daemon=True)
+        self.modules_thread.start()
+
+    def edit_genesis(self):
+        """Before the first start, as the operator of a new chain would: naming parameters and
+        balances for the module keys."""
+        path = os.path.join(self.node.home, "genesis.json")
+        with open(path) as f:
+            genesis = json.load(f)
+        genesis["naming"] = dict(NAMING, numbering_authority=self.addresses["demo"])
+        genesis["accounts"] += [{"address": self.addresses[k], "balance": "100000000"} for k in MODULE_KEYS]
+        with open(path, "w") as f:
+            json.dump(genesis, f)
+
+    def set_up_modules(self):
+        try:
+            started = time.time()
+            self.modules = self.module_records()
+            self.modules["setup_s"] = round(time.time() - started, 1)
+        except Exception as e:  # noqa: BLE001 - reported to the browser test that asks for it
+            self.modules_error = str(e)
+
+    def module_records(self):
+        """With the real telco CLI, each transaction followed to finality: a number assigned
+        and ported between operators, a device registered, anchoring readings and rotated, a
+        fleet member claimed, a name registered with records and a reverse record."""
+        cli, w = self.cli, self.workdir
+        cli.run("--key", "demo", "number", "allocate", "41555", "--length", "9", "--holder", "opa")
+        cli.run("--key", "demo", "number", "allocate", "41556", "--length", "9", "--holder", "opb")
+        cli.run("--key", "opa", "number", "assign", "+" + NUMBER, "--subscriber", "sub",
+                "--uri", f"sip:+{NUMBER}@a.example")
+        port = cli.json("--key", "opb", "number", "port-request", NUMBER, "--donor", "opa",
+                        "--uri", f"sip:+{NUMBER}@b.example")
+        cli.run("--key", "sub", "number", "port-approve", NUMBER)
+
+        device, rotated = os.path.join(w, "device.json"), os.path.join(w, "device-rotated.json")
+        made = cli.json("device", "keygen", "--identifier", IMEI, "--out", device)
+        cli.json("device", "keygen", "--identifier", IMEI, "--out", rotated)
+        cli.run("--key", "opa", "device", "register", "--device", device, "--owner", "sub", "--operator", "opa",
+                "--attr", "model=T-100", "--attr", "kind=sensor")
+        readings = [cli.json("device", "simulate", "reading", "--device", device, "--seq", str(seq),
+                             "--value", f"{20 + seq:02x}00") for seq in (1, 2)]
+        readings_file = os.path.join(w, "readings.json")
+        with open(readings_file, "w") as f:
+            json.dump(readings, f)
+        cli.run("--key", "opa", "device", "anchor", "--readings", readings_file, "--out", os.path.join(w, "batch.json"))
+        cli.run("--key", "sub", "device", "rotate", "--device", device, "--new-device", rotated)
+
+        member = cli.json("device", "keygen", "--identifier", "89883030000000000001", "--out", os.path.join(w, "member.json"))
+        members_file, fleet_file = os.path.join(w, "members.json"), os.path.join(w, "fleet.json")
+        with open(members_file, "w") as f:
+            json.dump([{"id_hash": member["id_hash"], "public_key": member["public_key"]}], f)
+        cli.run("--key", "opa", "device", "register-fleet", "--devices", members_file, "--out", fleet_file,
+                "--owner", "sub", "--operator", "opa")
+        cli.run("--key", "opa", "device", "claim", "--id", member["id_hash"], "--fleet-file", fleet_file)
+
+        cli.run("--key", "demo", "name", "register", "alice.tel")
+        cli.run("--key", "demo", "name", "set-records", "alice.tel", "--a", "192.0.2.10",
+                "--sip", "sip:alice@example.net", "--device", made["id_hash"])
+        cli.run("--key", "demo", "name", "reverse", "alice.tel")
+        port_height = port["payload"]["port_height"]
+        harness.check(self.node.get("/v1/status")[1]["head"]["height"] >= port_height,
+                      f"the port height {port_height} has not passed")
+        return {"device": made["id_hash"], "member": member["id_hash"], "name": "alice.tel", "number": NUMBER,
+                "port_height": port_height}
 
     def handle(self, request):
         cmd = request.get("cmd")
         if cmd == "addresses":
             return self.addresses
+        if cmd == "modules":
+            self.modules_thread.join(timeout=300)
+            if self.modules is None:
+                raise harness.TestFailure(f"module set-up failed: {self.modules_error or 'timed out'}")
+            return self.modules
+        if cmd == "verify":
+            # The command a view shows, run as written with the real CLI (its --node must be
+            # this node; the wallet home is the harness's).
+            args = request["command"].split()
+            harness.check(args[0] == "telco" and args[1] == "verify", f"not a telco verify command: {args}")
+            node_at = args.index("--node")
+            harness.check(args[node_at + 1] == self.node.url, f"the command names another node: {args}")
+            out = self.cli.run(*(args[1:node_at] + args[node_at + 2:]), check_ok=False)
+            return {"rc": out.returncode, "stdout": out.stdout, "stderr": out.stderr}
         if cmd == "send":
             # Wall-clock time before the CLI starts: the latency the browser reports from it
             # is an upper bound (it includes the CLI's start, key unlock and signing).
@@ -68,6 +166,7 @@ class Devnet:
         raise harness.TestFailure(f"unknown control command {request!r}")
 
     def stop(self):
+        self.modules_thread.join(timeout=300)
         self.node.stop()
 
 
@@ -130,27 +229,31 @@ def main():
         print(f"browser: {CHROMIUM} is missing; scripts/install-deps.sh installs it")
         print("browser: 0 passed, 1 failed")
         sys.exit(1)
-    npm_ci()
-
     if args.mode == "bench":
+        npm_ci()
         env = dict(base_env(args.url, args.artifacts), EXPLORER_MODE="bench")
         result = run_browser_script(env, None, 600)
         print(json.dumps(result), flush=True)
         sys.exit(0 if result.get("failed", 1) == 0 else 1)
 
     passed = failed = 0
-    try:
-        check_vendored_uplot()
-        passed += 1
-        print("PASS vendored_uplot_matches_npm", flush=True)
-    except harness.TestFailure as e:
-        failed += 1
-        print(f"FAIL vendored_uplot_matches_npm: {e}", flush=True)
-
     bins = harness.Binaries(args.build, sanitized=args.sanitized)
     with harness.Workdir() as workdir:
+        # The node starts and the module set-up runs while npm installs; the browser tests
+        # start once both are done, so no test races the set-up's transactions.
         devnet = Devnet(bins, workdir)
         try:
+            npm_ci()
+            try:
+                check_vendored_uplot()
+                passed += 1
+                print("PASS vendored_uplot_matches_npm", flush=True)
+            except harness.TestFailure as e:
+                failed += 1
+                print(f"FAIL vendored_uplot_matches_npm: {e}", flush=True)
+            devnet.modules_thread.join(timeout=300 * bins.slow)
+            if devnet.modules:
+                print(f"    module set-up with the CLI: {devnet.modules['setup_s']} s", flush=True)
             env = base_env(devnet.node.url, args.artifacts)
             env["EXPLORER_SLOW"] = str(bins.slow)
             if args.k:

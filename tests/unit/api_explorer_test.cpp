@@ -1,6 +1,7 @@
 // The read endpoints the block explorer (web/explorer) relies on, over a real Node and its
 // RocksDB store: block lists with commit summaries, recent transactions, account history
-// with transaction details, block transaction pages and the search endpoint.
+// with transaction details, block transaction pages and the search endpoint (heights, hashes,
+// addresses, and the modules' names, phone numbers and device ids).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,9 @@
 #include "api/json/views.h"
 #include "api/router.h"
 #include "api/search.h"
+#include "device_fixture.h"
+#include "modules/naming/payloads.h"
+#include "naming_fixture.h"
 #include "node/node.h"
 #include "test_chain.h"
 
@@ -154,6 +158,122 @@ TEST_F(ExplorerApi, SearchClassifiesAndLooksUp) {
   typo.back() = typo.back() == 'q' ? 'p' : 'q';
   const Json bad = get("/v1/search?q=" + typo, 400);
   EXPECT_NE(bad["error"]["message"].get<std::string>().find("checksum"), std::string::npos);
+}
+
+// Search over module state: a name, numbers and a device committed by a real Node.
+class ModuleSearch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    genesis_.naming = test::test_naming_params();  // zones tel and sip; authority addr(5)
+    node::NodeConfig config;
+    config.storage.sync = false;
+    node_ = std::make_unique<node::Node>(std::make_shared<const chain::Genesis>(genesis_), test::key(0),
+                                         config, dir_.path(), [this] { return clock_ms_ += 1'000; });
+    ctx_ = std::make_unique<ServerContext>(HttpServerConfig{}, *node_);
+    namespace naming = modules::naming;
+    const crypto::Hash32 secret{7};
+    commit(1, naming::NameCommit{naming::commitment_hash("alice.tel", test::addr(1), secret)});
+    commit(1, naming::NameReveal{"alice.tel", secret});
+    commit(5, naming::NumberAllocate{"41555", 9, test::addr(2)});
+    commit(5, naming::NumberAllocate{"1", 3, test::addr(2)});  // numbers 100..199
+    commit(2, naming::NumberAssign{{{"415551234",
+                                     test::addr(3),
+                                     {{10, 100, naming::RoutingService::kSip, "sip:+415551234@a.example"}}},
+                                    {"104", test::addr(3), {}}}});
+    commit(1,
+           modules::device::DeviceRegister{
+               test::device_id(7), test::device_keypair(7).public_key(), test::addr(3), test::addr(2), {}});
+  }
+
+  template <typename P>
+  void commit(std::uint8_t from, const P& payload) {
+    chain::Transaction tx;
+    tx.chain_id = genesis_.chain_id;
+    tx.nonce = nonce_[from]++;
+    tx.fee = 1'000;
+    tx.payload = payload.to_payload();
+    tx.sign(test::key(from));
+    ASSERT_EQ(node_->submit({tx})[0].code, chain::ResultCode::kOk);
+    ASSERT_TRUE(node_->produce_block(false));
+    ASSERT_EQ(node_->tx_status(tx.hash()).receipt->code, chain::ResultCode::kOk) << payload.to_payload().type;
+  }
+
+  Json results(const std::string& q) {
+    const Response r = handle_request(*ctx_, "GET", "/v1/search?q=" + q);
+    EXPECT_EQ(r.status, 200) << q << ": " << r.body;
+    return Json::parse(r.body)["results"];
+  }
+  std::string refusal(const std::string& q) {
+    const Response r = handle_request(*ctx_, "GET", "/v1/search?q=" + q);
+    EXPECT_EQ(r.status, 400) << q << ": " << r.body;
+    return Json::parse(r.body)["error"]["message"].get<std::string>();
+  }
+
+  test::TempDir dir_;
+  chain::Genesis genesis_ = test::make_genesis(6);
+  std::uint64_t clock_ms_ = genesis_.genesis_time_ms;
+  std::uint64_t nonce_[8] = {};
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<ServerContext> ctx_;
+};
+
+TEST_F(ModuleSearch, NamesInAnyCaseUnderTheChainsZones) {
+  for (const std::string q : {"alice.tel", "Alice.TEL.", "%20ALICE.tel%20"}) {
+    const Json r = results(q);
+    ASSERT_EQ(r.size(), 1u) << q;
+    EXPECT_EQ(r[0]["kind"], "name");
+    EXPECT_EQ(r[0]["name"], "alice.tel");
+    EXPECT_EQ(r[0]["status"], "active");
+  }
+  EXPECT_TRUE(results("bob.tel").empty()) << "a well-formed name nobody registered";
+  EXPECT_TRUE(results("m%C3%BCnchen.sip").empty()) << "Unicode is normalised, then looked up";
+  EXPECT_NE(refusal("alice.com").find("names end in .tel, .sip"), std::string::npos);
+  EXPECT_NE(refusal("-alice.tel").find("not a valid name"), std::string::npos);
+  EXPECT_NE(refusal("hello").find("a name (alice.tel)"), std::string::npos) << "no dot: not a name";
+}
+
+TEST_F(ModuleSearch, PhoneNumbersWithOrWithoutPlus) {
+  for (const std::string q : {"415551234", "%2B415551234", "%2B41%20555-1234", "(415)%20551234"}) {
+    const Json r = results(q);
+    ASSERT_EQ(r.size(), 1u) << q;
+    EXPECT_EQ(r[0]["kind"], "number");
+    EXPECT_EQ(r[0]["number"], "415551234");
+    EXPECT_EQ(r[0]["e164"], "+415551234");
+    EXPECT_EQ(r[0]["assigned"], true);
+  }
+  EXPECT_TRUE(results("%2B415559999").empty()) << "a valid number never assigned";
+  EXPECT_NE(refusal("%2B0123").find("E.164"), std::string::npos);
+  EXPECT_NE(refusal("%2B12").find("E.164"), std::string::npos);
+}
+
+TEST_F(ModuleSearch, DigitsNameAHeightAndANumberBoth) {
+  while (node_->head().height < 104) ASSERT_TRUE(node_->produce_block(true));
+  const Json both = results("104");
+  ASSERT_EQ(both.size(), 2u) << both;
+  EXPECT_EQ(both[0]["kind"], "block");
+  EXPECT_EQ(both[0]["height"], 104);
+  EXPECT_EQ(both[1]["kind"], "number");
+  EXPECT_EQ(both[1]["number"], "104");
+  const Json plus = results("%2B104");
+  ASSERT_EQ(plus.size(), 1u) << "with + it is a number only";
+  EXPECT_EQ(plus[0]["kind"], "number");
+  const Json height = results("3");
+  ASSERT_EQ(height.size(), 1u) << "too short for a number";
+  EXPECT_EQ(height[0]["kind"], "block");
+}
+
+TEST_F(ModuleSearch, DeviceIdentifierHashes) {
+  const std::string id = crypto::to_hex(test::device_id(7));
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string& q : {id, upper}) {
+    const Json r = results(q);
+    ASSERT_EQ(r.size(), 1u) << q;
+    EXPECT_EQ(r[0]["kind"], "device");
+    EXPECT_EQ(r[0]["id_hash"], id);
+    EXPECT_EQ(r[0]["status"], "active");
+  }
+  EXPECT_TRUE(results(crypto::to_hex(test::device_id(8))).empty());
 }
 
 TEST(ExplorerViews, CommitSummaryCountsPowerOfKnownSigners) {

@@ -225,6 +225,53 @@ TEST(DeviceApi, AnchoredReadingVerifies) {
   EXPECT_EQ(s3, 400) << bad;
 }
 
+// The explorer's device view: every key version with its own proof, newest first, and the
+// record's proof link.
+TEST(DeviceApi, KeyHistoryListsEveryVersionWithItsProof) {
+  Fixture f;
+  const crypto::KeyPair k0 = device_keypair(7), k1 = device_keypair(8), k2 = device_keypair(9);
+  f.commit(1, DeviceRegister{device_id(7), k0.public_key(), addr(1), addr(2), {}});
+  f.commit(1, DeviceRotateKey{device_id(7), k1.public_key(), std::nullopt});
+  f.commit(1, DeviceRotateKey{device_id(7), k2.public_key(), std::nullopt});
+  const std::string base = "/v1/devices/" + to_hex(device_id(7));
+
+  auto [s, keys] = f.get(base + "/keys");
+  ASSERT_EQ(s, 200) << keys;
+  EXPECT_EQ(keys["key_version"], 2);
+  EXPECT_EQ(keys["total"], 3);
+  EXPECT_EQ(keys["height"], f.node->head().height);
+  ASSERT_EQ(keys["entries"].size(), 3u);
+  const crypto::PublicKey expected[] = {k2.public_key(), k1.public_key(), k0.public_key()};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Json& e = keys["entries"][i];
+    EXPECT_EQ(e["version"], 2 - i);
+    EXPECT_EQ(e["public_key"], to_hex(expected[i]));
+    EXPECT_EQ(e["current"], i == 0);
+    EXPECT_EQ(e["state_key"], to_hex(key_version_key(device_id(7), static_cast<std::uint32_t>(2 - i))));
+    auto [ps, proof] = f.get(e["proof"].get<std::string>());
+    ASSERT_EQ(ps, 200) << proof;
+    EXPECT_EQ(proof["value"], to_hex(expected[i])) << "the proven value is that version's key";
+  }
+
+  auto [s1, page] = f.get(base + "/keys?limit=1&before=2");
+  ASSERT_EQ(s1, 200) << page;
+  ASSERT_EQ(page["entries"].size(), 1u);
+  EXPECT_EQ(page["entries"][0]["version"], 1);
+  EXPECT_TRUE(f.get(base + "/keys?before=0").second["entries"].empty());
+  EXPECT_EQ(f.get(base + "/keys?limit=0").first, 400);
+  EXPECT_EQ(f.get(base + "/keys?limit=101").first, 400);
+  EXPECT_EQ(f.get("/v1/devices/" + to_hex(device_id(1)) + "/keys").first, 404);
+
+  // The record names its state key and links its proof at the height it was read at.
+  auto [ds, device] = f.get(base);
+  ASSERT_EQ(ds, 200) << device;
+  EXPECT_EQ(device["state_key"], to_hex(device_key(device_id(7))));
+  EXPECT_EQ(device["proof"], base + "/proof?height=" + std::to_string(f.node->head().height));
+  auto [ps, proof] = f.get(device["proof"].get<std::string>());
+  ASSERT_EQ(ps, 200) << proof;
+  EXPECT_EQ(proof["device"]["key_version"], 2);
+}
+
 TEST(DeviceApi, ErrorsSayWhy) {
   Fixture f;
   EXPECT_EQ(f.get("/v1/devices/" + to_hex(device_id(1))).first, 404);

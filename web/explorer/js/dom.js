@@ -14,6 +14,13 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Appends to an existing node (a view's target) as h() does: nested arrays flattened,
+// null/undefined/false skipped, strings as text nodes.
+export function fill(node, ...children) {
+  append(node, children);
+  return node;
+}
+
 function append(node, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;

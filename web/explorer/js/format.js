@@ -50,6 +50,10 @@ export const href = {
   account: (address, before) => `#/account/${address}${before ? `?before=${before}` : ''}`,
   validators: () => '#/validators',
   search: (q) => `#/search?q=${encodeURIComponent(q)}`,
+  device: (idHash, before) => `#/device/${idHash}${before !== undefined ? `?before=${before}` : ''}`,
+  name: (name, before) => `#/name/${encodeURIComponent(name)}${before !== undefined ? `?before=${before}` : ''}`,
+  // E.164 with its "+": "#/number/+415551234".
+  number: (digits, before) => `#/number/+${digits}${before !== undefined ? `?before=${before}` : ''}`,
 };
 
 // The node's raw JSON for what a view shows.
@@ -58,6 +62,13 @@ export const raw = {
   tx: (hash) => `/v1/txs/${hash}`,
   account: (address) => `/v1/accounts/${address}`,
   accountTxs: (address) => `/v1/accounts/${address}/txs`,
+  accountProof: (address) => `/v1/accounts/${address}/proof`,
+  reverse: (address) => `/v1/reverse/${address}`,
+  device: (idHash) => `/v1/devices/${encodeURIComponent(idHash)}`,
+  fleet: (fleetId) => `/v1/fleets/${fleetId}`,
+  name: (name) => `/v1/names/${encodeURIComponent(name)}`,
+  number: (text) => `/v1/numbers/${encodeURIComponent(text)}`,
+  numberBlock: (prefix) => `/v1/number-blocks/${prefix}`,
   validators: () => '/v1/validators',
   blocks: () => '/v1/blocks',
   status: () => '/v1/status',

@@ -114,10 +114,10 @@ export function errorPanel(error, path) {
   let advice;
   if (error instanceof NotFound) {
     title = 'Not found';
-    advice = 'This node does not know it. Check the hash or height, or search again.';
+    advice = 'This node does not know it. Check what you typed, or search again.';
   } else if (error instanceof BadInput) {
     title = 'Cannot look that up';
-    advice = 'Search for a block height (e.g. 42), a 64-hex block or transaction hash, or an address starting with tc1.';
+    advice = 'Search for a block height (e.g. 42), a 64-hex block or transaction hash or device id, an address starting with tc1, a name (alice.tel) or a phone number (+14155550123).';
   } else if (error instanceof Unreachable) {
     title = 'The node is not answering';
     advice = 'The page keeps retrying and reloads this view as soon as the node is back.';

@@ -1,9 +1,23 @@
-// One account: balance, nonce, and its history (sent and received), newest first, a page at
-// a time. Pages end on block boundaries, since the API pages by height.
-import { BadInput, get } from '../api.js';
+// One account: balance, nonce, its reverse name, and its history (sent and received), newest
+// first, a page at a time, then the proof of its balance and nonce. Pages end on block
+// boundaries, since the API pages by height. Names and devices are listed only through the
+// reverse record: the node keeps no index of everything an address owns (that would be a
+// scan of the registries).
+import { BadInput, NotFound, get } from '../api.js';
 import { fields, h, link } from '../dom.js';
 import { count, href, raw, tel } from '../format.js';
 import { emptyNote, txsTable } from './tables.js';
+import { loadProof, proofSection } from './proof.js';
+
+// The name the address points to, while that name is active and owned by it; null when none.
+async function reverseName(address, signal) {
+  try {
+    return await get(raw.reverse(address), { signal });
+  } catch (e) {
+    if (e instanceof NotFound) return null;
+    throw e;
+  }
+}
 
 const PAGE = 20;
 
@@ -13,9 +27,11 @@ async function render({ params, query, target, signal, onBlock }) {
   const beforeText = query.get('before');
   if (beforeText !== null && !/^\d+$/.test(beforeText)) throw new BadInput(`"${beforeText}" is not a block height.`);
   const before = beforeText === null ? '' : `&before=${beforeText}`;
-  const [account, history] = await Promise.all([
+  const [account, history, reverse, loaded] = await Promise.all([
     get(raw.account(address), { signal }),
     get(`${raw.accountTxs(address)}?limit=${PAGE}${before}`, { signal }),
+    reverseName(address, signal),
+    loadProof(raw.accountProof(address), { signal }),
   ]);
   let txs = history.txs;
   let next = null;
@@ -39,6 +55,7 @@ async function render({ params, query, target, signal, onBlock }) {
       ['Balance', balance],
       ['Nonce', `${count(account.nonce)} (next transaction uses ${count(account.pending_nonce)})`],
       account.pending_txs ? ['Pending', `${count(account.pending_txs)} transaction(s) in the mempool`] : null,
+      reverse ? ['Name', h('span', { 'data-field': 'reverse-name' }, link(href.name(reverse.name), reverse.unicode || reverse.name), ' (its reverse record)')] : null,
     ]),
     h('h2', {}, 'History'),
     txs.length ? txsTable('Transactions sent or received, newest first', txs)
@@ -46,8 +63,13 @@ async function render({ params, query, target, signal, onBlock }) {
     h('nav', { class: 'pager', 'aria-label': 'History pages' },
       beforeText ? link(href.account(address), '⇤ Newest') : null,
       next ? link(href.account(address, next), 'Older →') : null),
-    h('p', { class: 'raw' }, 'Raw JSON: ', link(raw.account(address), raw.account(address)), ' · ',
-      link(`${raw.accountTxs(address)}?limit=${PAGE}${before}`, 'history')));
+    proofSection({
+      raws: [['account', raw.account(address)], ['history', `${raw.accountTxs(address)}?limit=${PAGE}${before}`]]
+        .concat(reverse ? [['reverse name', raw.reverse(address)]] : []),
+      loaded,
+      command: (proof, genesis) => `telco verify account ${account.address} --height ${proof.height} --genesis-hash ${genesis} --node ${location.origin}`,
+      note: 'The proof covers the committed balance and nonce; the history comes from the node\'s transaction index.',
+    }));
   if (!beforeText) {
     // A block that touches this account changes what the page shows: reload it.
     onBlock((b) => {

@@ -8,7 +8,8 @@
 //   path     RegExp over the hash path without "#/" ("block/42"); groups become params
 //   title    (params, query) => the document title
 //   render   async ({params, query, target, signal, live, onBlock, later}) => fills target
-//   search   optional {kind, href(hit)}: links a /v1/search hit of this kind to this view
+//   search   optional {kind, href(hit), describe?(hit)}: links a /v1/search hit of this kind
+//            to this view (describe: the hit's text in a list of several)
 import home from './home.js';
 import blocks from './blocks.js';
 import block from './block.js';
@@ -16,5 +17,8 @@ import tx from './tx.js';
 import account from './account.js';
 import validators from './validators.js';
 import search from './search.js';
+import device from './device.js';
+import name from './name.js';
+import number from './number.js';
 
-export const views = [home, blocks, block, tx, account, validators, search];
+export const views = [home, blocks, block, tx, account, validators, search, device, name, number];

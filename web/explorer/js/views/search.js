@@ -1,5 +1,7 @@
-// The search box's answer: GET /v1/search?q= classifies the text on the node. One hit goes
-// straight to its page (replacing the search in history); several are listed; none says so.
+// The search box's answer: GET /v1/search?q= classifies the text on the node (a height, a
+// hash, an address, a name, a phone number, a device id). One hit goes straight to its page
+// (replacing the search in history); several (digits that are a height and a number) are
+// listed; none says so.
 import { get } from '../api.js';
 import { h, link } from '../dom.js';
 
@@ -8,7 +10,9 @@ function hitLink(views, hit) {
   return view ? view.search.href(hit) : null;
 }
 
-function describe(hit) {
+function describe(views, hit) {
+  const view = views.find((v) => v.search && v.search.kind === hit.kind);
+  if (view && view.search.describe) return view.search.describe(hit);
   if (hit.kind === 'block') return `Block #${hit.height}`;
   if (hit.kind === 'tx') return `Transaction ${hit.hash} (${hit.status})`;
   if (hit.kind === 'account') return `Account ${hit.address}`;
@@ -27,10 +31,10 @@ async function render({ query, target, signal, views }) {
   if (!hits.length) {
     target.append(h('section', { class: 'error', role: 'alert', 'data-error': 'NoResult' },
       h('p', {}, 'Nothing found for ', h('strong', { class: 'mono' }, q), ' on this node.'),
-      h('p', {}, 'A height above the head, or a hash this node has never seen, finds nothing.')));
+      h('p', {}, 'A height above the head, a hash this node has never seen, a name nobody registered or a number never assigned finds nothing.')));
     return;
   }
-  target.append(h('ul', {}, hits.map((hit) => h('li', {}, link(hitLink(views, hit), describe(hit))))));
+  target.append(h('ul', {}, hits.map((hit) => h('li', {}, link(hitLink(views, hit), describe(views, hit))))));
 }
 
 export default {
