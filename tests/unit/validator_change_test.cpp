@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "chain/limits.h"
+#include "chain/merkle.h"
 #include "consensus/validator_set.h"
 #include "exec/executor.h"
 #include "light/validator_change.h"
@@ -246,6 +247,7 @@ chain::BlockHeader next_header(const node::Node& n, const chain::Genesis& g, con
   h.time_ms = time_ms;
   h.prev_hash = n.head().hash;
   h.validators_hash = validators_hash;
+  h.last_commit_hash = chain::Commit{}.hash();  // height 1 carries the empty commit
   h.proposer = crypto::Address::from_public_key(test::key(0).public_key());
   return h;
 }
@@ -311,6 +313,38 @@ TEST(ValidatorChangeThroughNodes, DecidedChangeIsStoredProvenFollowedAndSurvives
   EXPECT_EQ(b->validator_set_at(1), set1);
   EXPECT_EQ(b->validator_set_at(2), set2);
   EXPECT_EQ(b->validator_changes(0, 2, 10).size(), 1u);
+}
+
+// Block sync trusts a verified >2/3 commit for what its signers checked: a block whose
+// transaction signature is broken (everything else intact) is refused as a proposal but
+// applied when it comes with a commit. Everything execution decides is still re-checked.
+TEST(ChainApplicationSync, ACommittedBlockSkipsSignatureChecksButNotExecution) {
+  test::TempDir dir_a, dir_b;
+  const chain::Genesis g = genesis_with_authority();
+  std::uint64_t clock = g.genesis_time_ms + 1'000;
+  auto a = open_node(g, dir_a.path(), &clock);
+  auto b = open_node(g, dir_b.path(), &clock);
+  ASSERT_EQ(a->submit({test::transfer(2, test::addr(3), 5, 0)}).at(0).code, ResultCode::kOk);
+  node::ChainApplication app_a(*a, 1);
+  node::ChainApplication app_b(*b, 1);
+  const chain::Block block =
+      app_a.prepare_proposal(next_header(*a, g, a->validator_set_at(1).hash(), clock), chain::Commit{});
+  ASSERT_EQ(block.txs.size(), 1u);
+
+  chain::Block forged = block;
+  forged.txs[0].signature[3] ^= 0x10;
+  forged.header.tx_root = chain::tx_root(forged.txs);
+  ASSERT_TRUE(forged.body_matches_header());
+  EXPECT_FALSE(app_b.process_proposal(forged)) << "a proposal's signatures are checked";
+  EXPECT_TRUE(app_b.process_committed(forged)) << "a committed block's are the signers' responsibility";
+
+  chain::Block wrong_state = block;
+  wrong_state.header.state_root[0] ^= 1;
+  EXPECT_FALSE(app_b.process_committed(wrong_state)) << "execution is always re-checked";
+  chain::Block overspend = block;
+  overspend.txs[0] = test::transfer(2, test::addr(3), 1'000'000'000'000, 0);
+  overspend.header.tx_root = chain::tx_root(overspend.txs);
+  EXPECT_FALSE(app_b.process_committed(overspend)) << "the receipts differ from the header's";
 }
 
 TEST(ValidatorChangeThroughNodes, ASingleValidatorNodeRefusesAChangeItCouldNotApply) {
