@@ -232,6 +232,7 @@ void Simulation::setup_validators() {
     for (std::size_t c = 0; c < copies; ++c) {
       nodes_.push_back(std::make_unique<Node>(*this, nodes_.size(), v, crypto::KeyPair::from_seed(seed), role));
       nodes_.back()->app.set_propose_invalid(role == Byzantine::kInvalidProposer);
+      if (options_.validator_changes) nodes_.back()->app.set_power_changes(genesis_);
       nodes_.back()->skew_ms = static_cast<std::int64_t>(rng_.range(0, 2 * kClockSkewMaxMs)) - kClockSkewMaxMs;
     }
     if (faulty[v]) faulty_names += fmt::format(" v{}", v);
@@ -461,6 +462,17 @@ void Simulation::on_committed(std::size_t node, const chain::Block& b, const cha
   if (!n.app.accepted(hash) || !TestApp::txs_valid(b.txs)) {
     fail(fmt::format("validity: node {} committed a block at height {} its application did not accept", node,
                      b.header.height));
+  }
+  if (options_.validator_changes) {
+    // Set(h) has the powers block h - 1 chose: doubled after a block at h - 1 ≡ 1 (mod 3).
+    std::vector<chain::GenesisValidator> expected = genesis_;
+    if (b.header.height % 3 == 2) {
+      for (auto& v : expected) v.power *= 2;
+    }
+    if (b.header.validators_hash != chain::validators_hash(expected)) {
+      fail(fmt::format("node {} committed height {} under a validator set other than the chain decided", node,
+                       b.header.height));
+    }
   }
   const ValidatorSet& set = n.replica->engine().context().validators;
   if (verify_commit(set, kChainId, c, b.header.height, hash) != CommitError::kOk) {

@@ -27,6 +27,7 @@ struct SimOptions {
   Byzantine byzantine = Byzantine::kMixed;  // kMixed: the seed picks one kind (or none)
   std::uint64_t heights = 4;                // every honest node must commit this many
   bool faults = true;                       // network faults and crashes before GST
+  bool validator_changes = false;           // the application changes every power each height ≢ 0 (mod 3)
 };
 
 struct SimResult {

@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
                  "none|equivocating-proposer|double-voter|twins|invalid-proposer|mixed (seed picks)");
   cli.add_option("--heights", options.heights, "heights every honest node must commit")->check(CLI::Range(1, 1000));
   cli.add_flag("--no-faults", no_faults, "no network faults or crashes (GST at 0)");
+  cli.add_flag("--validator-changes", options.validator_changes,
+               "the application changes the validator set's powers at two of every three heights");
   cli.add_flag("--quiet", quiet, "print failures and the summary only");
   CLI11_PARSE(cli, argc, argv);
   options.faults = !no_faults;
@@ -65,9 +67,9 @@ int main(int argc, char** argv) {
     }
     ++failed;
     fmt::print("seed {} FAILED: {}\n  scenario: {}\n  reproduce: telco-sim --seeds 1 --start {} --validators {} "
-               "--byzantine {} --heights {}{}\n",
+               "--byzantine {} --heights {}{}{}\n",
                seed, r.failure, r.scenario, seed, options.validators, byzantine, options.heights,
-               options.faults ? "" : " --no-faults");
+               options.faults ? "" : " --no-faults", options.validator_changes ? " --validator-changes" : "");
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   fmt::print("{} seeds from {} in {:.1f} s\n", seeds, base, seconds);

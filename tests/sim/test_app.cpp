@@ -61,7 +61,14 @@ bool TestApp::process_proposal(const chain::Block& block) {
 
 consensus::Application::Finalized TestApp::finalize_block(const chain::Block& block, const chain::Commit&) {
   pending_ = apply(root_, block.txs);
-  return {*pending_, {}};
+  std::vector<consensus::ValidatorUpdate> updates;
+  const std::uint64_t phase = block.header.height % 3;
+  if (!genesis_.empty() && phase != 0) {
+    for (const chain::GenesisValidator& v : genesis_) {
+      updates.push_back({v.public_key, phase == 1 ? 2 * v.power : v.power, v.name});
+    }
+  }
+  return {*pending_, std::move(updates)};
 }
 
 void TestApp::commit() {

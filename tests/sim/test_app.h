@@ -35,6 +35,10 @@ class TestApp : public consensus::Application {
   bool accepted(const crypto::Hash32& block_hash) const { return accepted_.contains(block_hash); }
   // Makes prepare_proposal put an invalid transaction in every block (a faulty proposer).
   void set_propose_invalid(bool on) { propose_invalid_ = on; }
+  // Validator-set changes, a pure function of the height: after a block at h ≡ 1 (mod 3)
+  // every validator's power doubles, after h ≡ 2 it is back to `genesis`. Ratios (and so
+  // the byzantine share) stay; the set's hash, quorum and proposer rotation change.
+  void set_power_changes(std::vector<chain::GenesisValidator> genesis) { genesis_ = std::move(genesis); }
 
  private:
   std::uint32_t node_id_;
@@ -42,6 +46,7 @@ class TestApp : public consensus::Application {
   std::optional<crypto::Hash32> pending_;
   std::set<crypto::Hash32> accepted_;
   bool propose_invalid_ = false;
+  std::vector<chain::GenesisValidator> genesis_;
 };
 
 }  // namespace telco::sim
