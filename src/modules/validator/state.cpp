@@ -27,6 +27,14 @@ Bytes page_key(std::size_t page) {
   return k;
 }
 
+[[noreturn]] void corrupt(std::string_view what) {
+  throw std::logic_error("validator state: " + std::string(what) + " does not decode (corrupt state)");
+}
+
+std::size_t pages_for(std::size_t count) { return (count + kPageEntriesMax - 1) / kPageEntriesMax; }
+
+}  // namespace
+
 void write_members(codec::Writer& w, const std::vector<chain::GenesisValidator>& list) {
   w.count(list.size());
   for (const chain::GenesisValidator& v : list) {
@@ -45,14 +53,6 @@ std::vector<chain::GenesisValidator> read_members(codec::Reader& r, std::size_t 
   }
   return list;
 }
-
-[[noreturn]] void corrupt(std::string_view what) {
-  throw std::logic_error("validator state: " + std::string(what) + " does not decode (corrupt state)");
-}
-
-std::size_t pages_for(std::size_t count) { return (count + kPageEntriesMax - 1) / kPageEntriesMax; }
-
-}  // namespace
 
 Bytes authority_key(const crypto::Address& address) {
   // One sized buffer filled in place (g++ 12 misreads insert-after-copy as out of bounds).

@@ -18,6 +18,8 @@
 
 #include "chain/genesis.h"
 #include "chain/result_code.h"
+#include "codec/reader.h"
+#include "codec/writer.h"
 #include "state/write_set.h"
 
 namespace telco::modules::validator {
@@ -35,6 +37,11 @@ struct SetRecord {
   std::vector<chain::GenesisValidator> validators;  // set order
   bool operator==(const SetRecord&) const = default;
 };
+
+// The list form every record here uses: count n ‖ n × (string name ‖ fixed[32] key ‖ u64 power).
+// read_members refuses more than `max` entries (the reader fails, as codec::Reader does).
+void write_members(codec::Writer& w, const std::vector<chain::GenesisValidator>& list);
+std::vector<chain::GenesisValidator> read_members(codec::Reader& r, std::size_t max);
 
 Bytes authority_key(const crypto::Address& address);
 bool is_authority(const state::StateView& state, const crypto::Address& address);
