@@ -56,14 +56,14 @@ state::SnapshotFailure SnapshotRestorer::add_chunk(std::size_t index, ByteView b
   if (!needed(index)) throw std::logic_error("snapshot chunk not needed");
   const state::SnapshotEntry& entry = snapshot_.manifest.entries[index];
   state::SnapshotChunk chunk;
-  const state::SnapshotFailure f = state::verify_chunk(entry, bytes, &chunk);
+  std::vector<std::pair<Bytes, Bytes>> nodes;
+  const state::SnapshotFailure f = state::verify_chunk_nodes(entry, snapshot_.manifest.height, bytes, &chunk, &nodes);
   if (f != state::SnapshotFailure::kNone) return f;
   std::vector<std::pair<Bytes, Bytes>> leaves;
   leaves.reserve(chunk.leaves.size());
-  for (const state::SnapshotLeaf& l : chunk.leaves) leaves.emplace_back(l.key, l.value);
+  for (state::SnapshotLeaf& l : chunk.leaves) leaves.emplace_back(std::move(l.key), std::move(l.value));
   const Bytes lone = entry.keys == 1 ? Bytes(bytes.begin(), bytes.end()) : Bytes{};
-  store_.restore_chunk(static_cast<std::uint32_t>(index), leaves, state::chunk_nodes(snapshot_.manifest.height, chunk),
-                       lone);
+  store_.restore_chunk(static_cast<std::uint32_t>(index), leaves, nodes, lone);
   done_.emplace(static_cast<std::uint32_t>(index), lone);
   ++chunks_done_;
   keys_done_ += entry.keys;

@@ -237,22 +237,56 @@ SnapshotFailure verify_manifest(const SnapshotManifest& manifest, Version truste
   return SnapshotFailure::kNone;
 }
 
-SnapshotFailure verify_chunk(const SnapshotEntry& entry, ByteView chunk_bytes, SnapshotChunk* chunk) {
+namespace {
+
+// The checks both verifiers share: size, decoding, prefix, count, strictly increasing paths.
+SnapshotFailure check_chunk(const SnapshotEntry& entry, ByteView chunk_bytes, SnapshotChunk* chunk,
+                            std::vector<crypto::Hash32>* paths) {
   if (entry.keys == 0 || chunk_bytes.size() != entry.chunk_bytes) return SnapshotFailure::kWrongSize;
   auto decoded = decode_chunk(chunk_bytes);
   if (!decoded) return SnapshotFailure::kUndecodable;
   if (!(decoded->prefix == entry.prefix)) return SnapshotFailure::kWrongPrefix;
   if (decoded->leaves.size() != entry.keys) return SnapshotFailure::kKeyCountMismatch;
-  std::vector<PathedLeaf> leaves;
-  leaves.reserve(decoded->leaves.size());
+  paths->reserve(decoded->leaves.size());
   for (const SnapshotLeaf& l : decoded->leaves) {
     const crypto::Hash32 path = smt::key_path(l.key);
     if (!under(path, entry.prefix)) return SnapshotFailure::kWrongPrefix;
-    if (!leaves.empty() && !(leaves.back().path < path)) return SnapshotFailure::kOutOfOrder;
-    leaves.push_back({path, smt::value_hash(l.value)});
+    if (!paths->empty() && !(paths->back() < path)) return SnapshotFailure::kOutOfOrder;
+    paths->push_back(path);
   }
-  if (subtree_root(leaves, 4u * entry.prefix.len) != entry.hash) return SnapshotFailure::kHashMismatch;
   *chunk = std::move(*decoded);
+  return SnapshotFailure::kNone;
+}
+
+}  // namespace
+
+SnapshotFailure verify_chunk(const SnapshotEntry& entry, ByteView chunk_bytes, SnapshotChunk* chunk) {
+  SnapshotChunk decoded;
+  std::vector<crypto::Hash32> paths;
+  if (auto f = check_chunk(entry, chunk_bytes, &decoded, &paths); f != SnapshotFailure::kNone) return f;
+  std::vector<PathedLeaf> leaves;
+  leaves.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) leaves.push_back({paths[i], smt::value_hash(decoded.leaves[i].value)});
+  if (subtree_root(leaves, 4u * entry.prefix.len) != entry.hash) return SnapshotFailure::kHashMismatch;
+  *chunk = std::move(decoded);
+  return SnapshotFailure::kNone;
+}
+
+SnapshotFailure verify_chunk_nodes(const SnapshotEntry& entry, Version version, ByteView chunk_bytes,
+                                   SnapshotChunk* chunk, std::vector<std::pair<Bytes, Bytes>>* nodes) {
+  SnapshotChunk decoded;
+  std::vector<crypto::Hash32> paths;
+  if (auto f = check_chunk(entry, chunk_bytes, &decoded, &paths); f != SnapshotFailure::kNone) return f;
+  std::vector<SubtreeLeaf> refs;
+  refs.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) refs.push_back({&paths[i], &decoded.leaves[i].key, &decoded.leaves[i].value});
+  std::vector<std::pair<Bytes, Bytes>> built;
+  const Child top = build_subtree(version, decoded.prefix, refs, built);
+  // One key: a leaf in its parent's slot (no node); more: the node written at the prefix.
+  const crypto::Hash32 hash = top.kind == Child::Kind::kLeaf ? top.leaf_hash() : top.hash;
+  if (hash != entry.hash) return SnapshotFailure::kHashMismatch;
+  *chunk = std::move(decoded);
+  *nodes = std::move(built);
   return SnapshotFailure::kNone;
 }
 

@@ -95,6 +95,11 @@ SnapshotFailure verify_manifest(const SnapshotManifest& manifest, Version truste
                                 const crypto::Hash32& trusted_root);
 // One chunk's bytes against its (verified) manifest entry; on success *chunk holds it.
 SnapshotFailure verify_chunk(const SnapshotEntry& entry, ByteView chunk_bytes, SnapshotChunk* chunk);
+// The same, and on success *nodes holds the chunk's stored nodes at `version` (as
+// chunk_nodes gives them): the subtree is built once and its hash is the one compared, so
+// a restore hashes each leaf once.
+SnapshotFailure verify_chunk_nodes(const SnapshotEntry& entry, Version version, ByteView chunk_bytes,
+                                   SnapshotChunk* chunk, std::vector<std::pair<Bytes, Bytes>>* nodes);
 
 // --- export ----------------------------------------------------------------------------
 // Cuts the tree at `version` and calls on_chunk(entry index, chunk bytes) for every entry

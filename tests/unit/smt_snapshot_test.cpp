@@ -78,10 +78,14 @@ MemoryNodeStore restore_all(const Exported& e) {
   u.version = e.manifest.height;
   std::map<std::size_t, SnapshotLeaf> lone;
   for (const auto& [i, bytes] : e.chunks) {
-    SnapshotChunk chunk;
+    SnapshotChunk chunk, again;
     EXPECT_EQ(verify_chunk(e.manifest.entries[i], bytes, &chunk), SnapshotFailure::kNone) << "chunk " << i;
     if (chunk.leaves.size() == 1) lone.emplace(i, chunk.leaves[0]);
-    for (auto& n : chunk_nodes(e.manifest.height, chunk)) u.new_nodes.push_back(std::move(n));
+    std::vector<std::pair<Bytes, Bytes>> nodes;
+    EXPECT_EQ(verify_chunk_nodes(e.manifest.entries[i], e.manifest.height, bytes, &again, &nodes), SnapshotFailure::kNone);
+    EXPECT_EQ(again, chunk);
+    EXPECT_EQ(nodes, chunk_nodes(e.manifest.height, chunk));
+    for (auto& n : nodes) u.new_nodes.push_back(std::move(n));
   }
   TreeUpdate upper = upper_nodes(e.manifest, [&](std::size_t i) { return lone.at(i); });
   EXPECT_EQ(upper.root_hash, e.manifest.state_root);
@@ -171,6 +175,8 @@ TEST(SmtSnapshot, EveryTamperedChunkByteIsRefused) {
         bad[pos] ^= flip;
         SnapshotChunk out;
         EXPECT_NE(verify_chunk(e.manifest.entries[i], bad, &out), SnapshotFailure::kNone) << "chunk " << i << " byte " << pos;
+        std::vector<std::pair<Bytes, Bytes>> nodes;
+        EXPECT_NE(verify_chunk_nodes(e.manifest.entries[i], e.manifest.height, bad, &out, &nodes), SnapshotFailure::kNone);
         ++checked;
       }
     }
