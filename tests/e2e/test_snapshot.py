@@ -1,5 +1,5 @@
 """Fast sync from state snapshots (docs/STATE.md, "Snapshots"), with real telcod processes:
-four validators export a snapshot every 20 heights while transfers go through; three of
+four validators export a snapshot every 30 heights while transfers go through; three of
 them serve a corrupted chunk; a fresh node started with --fast-sync takes the snapshot over
 p2p, reports each corrupt chunk as its sender's fault and fetches it elsewhere, restores
 the state verified against the header's commit, then block-syncs and follows the head with
@@ -14,7 +14,7 @@ import time
 from harness import Cli, check, free_port
 from network import Network, Validator
 
-INTERVAL = 20
+INTERVAL = 30
 
 
 def _configure(net):
@@ -106,9 +106,13 @@ def test_fresh_node_fast_syncs_from_a_snapshot_over_p2p(bins, workdir):
             cli.run("--key", "demo", "send", "--to", bob, "--amount", amount)
         cli.run("--key", "demo", "send", "--to", carol, "--amount", "7")
         cli.run("--key", "bob", "send", "--to", carol, "--amount", "0.25")
-        net.wait_height(INTERVAL + 1, timeout=90)
-        _wait_snapshot(net, INTERVAL)
-        check(all(f"snapshot: exported height {INTERVAL}" in n.log() for n in net.nodes), "export must be logged")
+        # The joiner is laid out first, so that it starts right after the next snapshot:
+        # the one after that is INTERVAL blocks (about 18 s) away.
+        joiner = _fresh_home(bins, net, workdir, "joiner", fast_sync=True)
+        followers.append(joiner)
+        target = (max(net.heights()) // INTERVAL + 1) * INTERVAL
+        _wait_snapshot(net, target)
+        check(all(f"snapshot: exported height {target}" in n.log() for n in net.nodes), "export must be logged")
 
         # Every validator but the one whose node id sorts last serves a corrupt chunk: the
         # joiner asks them first and must blame each, then take the chunk from the honest one.
@@ -118,7 +122,7 @@ def test_fresh_node_fast_syncs_from_a_snapshot_over_p2p(bins, workdir):
         for node in net.nodes:
             if int(node.config()["p2p"]["listen"].rsplit(":", 1)[1]) == honest_port:
                 continue
-            chunks = os.path.join(node.home, "data", "snapshots", str(INTERVAL), "chunks")
+            chunks = os.path.join(node.home, "data", "snapshots", str(target), "chunks")
             for name in os.listdir(chunks):
                 path = os.path.join(chunks, name)
                 data = bytearray(open(path, "rb").read())
@@ -127,14 +131,12 @@ def test_fresh_node_fast_syncs_from_a_snapshot_over_p2p(bins, workdir):
                 corrupted += 1
         check(corrupted >= 3, f"expected chunk files to corrupt on three validators, found {corrupted}")
 
-        joiner = _fresh_home(bins, net, workdir, "joiner", fast_sync=True)
-        followers.append(joiner)
         joiner.start(["--fast-sync"])
         log = joiner.log()
-        check(f"state sync: snapshot at height {INTERVAL} verified" in log, f"no verified snapshot in the log:\n{log}")
+        check(f"state sync: snapshot at height {target} verified" in log, f"no verified snapshot in the log:\n{log}")
         check("state sync: chunk " in log and "keys/s, ETA" in log, "restore progress must be shown")
         check(log.count("does not verify") >= 1, f"corrupt chunks must be reported as peer faults:\n{log}")
-        check(f"state sync: restored height {INTERVAL}" in log, "restore must complete")
+        check(f"state sync: restored height {target}" in log, "restore must complete")
         code, _ = joiner.get("/v1/blocks/1")
         check(code == 404, "a fast-synced node holds no block below its snapshot")
 
