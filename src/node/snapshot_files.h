@@ -25,7 +25,8 @@ struct SnapshotFiles {
 // Exports the state at `height` of a store (a stopped node's, or a running node's from its
 // own thread: tree nodes are immutable) into `out`, which must not exist. Throws
 // std::runtime_error with a sentence: version pruned or not reached, no header, I/O.
-SnapshotFiles export_snapshot_dir(const storage::Store& store, std::uint64_t height, const std::filesystem::path& out,
+SnapshotFiles export_snapshot_dir(const storage::Store& store, std::uint64_t height,
+                                  const std::filesystem::path& out,
                                   std::size_t chunk_bytes_target = state::kSnapshotChunkBytesTarget);
 
 // Reads manifest.bin and header.bin; throws std::runtime_error if missing or undecodable.
@@ -34,6 +35,7 @@ SnapshotFiles load_snapshot_dir(const std::filesystem::path& dir);
 std::optional<Bytes> read_snapshot_chunk(const std::filesystem::path& dir, std::size_t index);
 
 // The whole snapshot directories under `root` (named by height), newest first.
-std::vector<std::pair<std::uint64_t, std::filesystem::path>> list_snapshot_dirs(const std::filesystem::path& root);
+std::vector<std::pair<std::uint64_t, std::filesystem::path>> list_snapshot_dirs(
+    const std::filesystem::path& root);
 
 }  // namespace telco::node

@@ -47,7 +47,8 @@ void put(codec::Writer& w, const Unavailable& m) {
 
 std::optional<Message> decode_fields(Kind kind, codec::Reader& r) {
   switch (kind) {
-    case Kind::kOffersRequest: return Message{OffersRequest{}};
+    case Kind::kOffersRequest:
+      return Message{OffersRequest{}};
     case Kind::kOffers: {
       Offers m;
       const std::size_t n = r.count(kOffersMax, kOfferBytes);
@@ -61,7 +62,8 @@ std::optional<Message> decode_fields(Kind kind, codec::Reader& r) {
       }
       return Message{std::move(m)};
     }
-    case Kind::kManifestRequest: return Message{ManifestRequest{r.u64()}};
+    case Kind::kManifestRequest:
+      return Message{ManifestRequest{r.u64()}};
     case Kind::kManifestResponse: {
       auto manifest = state::decode_manifest(r.bytes_view(state::kSnapshotManifestBytesMax));
       auto header = r.ok() ? chain::decode_header(r.bytes_view(chain::kHeaderBytesMax)) : std::nullopt;
@@ -116,7 +118,8 @@ std::optional<Message> decode(ByteView bytes, codec::DecodeError* error) {
     return std::nullopt;
   }
   const std::uint8_t kind = bytes[0];
-  if (kind < static_cast<std::uint8_t>(Kind::kOffersRequest) || kind > static_cast<std::uint8_t>(Kind::kUnavailable)) {
+  if (kind < static_cast<std::uint8_t>(Kind::kOffersRequest) ||
+      kind > static_cast<std::uint8_t>(Kind::kUnavailable)) {
     *error = codec::DecodeError::kInvalid;
     return std::nullopt;
   }

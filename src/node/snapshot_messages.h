@@ -81,8 +81,8 @@ struct Unavailable {
   bool operator==(const Unavailable&) const = default;
 };
 
-using Message = std::variant<OffersRequest, Offers, ManifestRequest, ManifestResponse, ChunkRequest, ChunkResponse,
-                             Unavailable>;
+using Message = std::variant<OffersRequest, Offers, ManifestRequest, ManifestResponse, ChunkRequest,
+                             ChunkResponse, Unavailable>;
 
 Bytes encode(const Message& m);
 // nullopt: malformed (*error says how when given).

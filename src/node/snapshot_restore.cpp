@@ -15,19 +15,24 @@ consensus::ValidatorSet trusted_validator_set(const chain::Genesis& genesis, std
 
 std::string verify_snapshot(const chain::Genesis& genesis, const SnapshotFiles& s) {
   const chain::BlockHeader& h = s.header;
-  if (h.chain_id != genesis.chain_id) return "header is of chain '" + h.chain_id + "', not '" + genesis.chain_id + "'";
+  if (h.chain_id != genesis.chain_id)
+    return "header is of chain '" + h.chain_id + "', not '" + genesis.chain_id + "'";
   if (h.height != s.manifest.height || h.height == 0) return "header height differs from the snapshot's";
   const consensus::ValidatorSet set = trusted_validator_set(genesis, h.height);
-  if (h.validators_hash != set.hash()) return "header names another validator set than the one that signs its height";
-  const consensus::CommitError e = consensus::verify_commit(set, genesis.chain_id, s.commit, h.height, h.hash());
-  if (e != consensus::CommitError::kOk) return std::string("header's commit does not verify: ") + consensus::describe(e);
+  if (h.validators_hash != set.hash())
+    return "header names another validator set than the one that signs its height";
+  const consensus::CommitError e =
+      consensus::verify_commit(set, genesis.chain_id, s.commit, h.height, h.hash());
+  if (e != consensus::CommitError::kOk)
+    return std::string("header's commit does not verify: ") + consensus::describe(e);
   if (h.state_root != s.manifest.state_root) return "manifest's state root is not the header's";
   const state::SnapshotFailure f = state::verify_manifest(s.manifest, h.height, h.state_root);
   if (f != state::SnapshotFailure::kNone) return std::string("manifest: ") + state::describe(f);
   return {};
 }
 
-SnapshotRestorer::SnapshotRestorer(storage::Store& store, const crypto::Hash32& genesis_hash, SnapshotFiles snapshot)
+SnapshotRestorer::SnapshotRestorer(storage::Store& store, const crypto::Hash32& genesis_hash,
+                                   SnapshotFiles snapshot)
     : store_(store), genesis_hash_(genesis_hash), snapshot_(std::move(snapshot)) {
   const Bytes manifest = snapshot_.manifest.encode();
   if (store_.restore_manifest() == manifest) {
@@ -49,7 +54,8 @@ SnapshotRestorer::SnapshotRestorer(storage::Store& store, const crypto::Hash32& 
 
 bool SnapshotRestorer::needed(std::size_t index) const {
   const auto& entries = snapshot_.manifest.entries;
-  return index < entries.size() && entries[index].keys > 0 && !done_.contains(static_cast<std::uint32_t>(index));
+  return index < entries.size() && entries[index].keys > 0 &&
+         !done_.contains(static_cast<std::uint32_t>(index));
 }
 
 state::SnapshotFailure SnapshotRestorer::add_chunk(std::size_t index, ByteView bytes) {
@@ -57,7 +63,8 @@ state::SnapshotFailure SnapshotRestorer::add_chunk(std::size_t index, ByteView b
   const state::SnapshotEntry& entry = snapshot_.manifest.entries[index];
   state::SnapshotChunk chunk;
   std::vector<std::pair<Bytes, Bytes>> nodes;
-  const state::SnapshotFailure f = state::verify_chunk_nodes(entry, snapshot_.manifest.height, bytes, &chunk, &nodes);
+  const state::SnapshotFailure f =
+      state::verify_chunk_nodes(entry, snapshot_.manifest.height, bytes, &chunk, &nodes);
   if (f != state::SnapshotFailure::kNone) return f;
   std::vector<std::pair<Bytes, Bytes>> leaves;
   leaves.reserve(chunk.leaves.size());

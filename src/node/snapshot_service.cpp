@@ -65,8 +65,8 @@ void SnapshotService::export_due() {
   fs::create_directories(dir_);
   const SnapshotFiles files = export_snapshot_dir(store_, height, dir_ / std::to_string(height));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  spdlog::info("snapshot: exported height {} ({} keys, {} entries) in {:.2f} s", height, files.manifest.total_keys,
-               files.manifest.entries.size(), secs);
+  spdlog::info("snapshot: exported height {} ({} keys, {} entries) in {:.2f} s", height,
+               files.manifest.total_keys, files.manifest.entries.size(), secs);
   const auto dirs = list_snapshot_dirs(dir_);
   for (std::size_t i = config_.keep; i < dirs.size(); ++i) {
     std::error_code ec;

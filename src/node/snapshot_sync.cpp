@@ -20,11 +20,11 @@ using SteadyClock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 using namespace snapshot_wire;
 
-constexpr auto kAskInterval = 2s;        // offers asked again of peers that did not answer
-constexpr auto kOfferSettle = 1500ms;    // after the first offer, wait this long for others
+constexpr auto kAskInterval = 2s;      // offers asked again of peers that did not answer
+constexpr auto kOfferSettle = 1500ms;  // after the first offer, wait this long for others
 constexpr auto kManifestTimeout = 15s;
 constexpr auto kChunkTimeout = 30s;
-constexpr auto kNoServerTimeout = 60s;   // no peer serves the chosen snapshot: give up
+constexpr auto kNoServerTimeout = 60s;  // no peer serves the chosen snapshot: give up
 constexpr std::size_t kChunksInFlightPerPeer = 2;
 
 struct Event {
@@ -52,8 +52,10 @@ class FastSync {
     hc.channels = node_channels();
     hc.inbound_peers_max = config.p2p.inbound_peers_max;
     hc.outbound_peers_max = config.p2p.outbound_peers_max;
-    hc.inbound_rate = {.bytes_per_second = 256.0 * 1024 * 1024, .burst_bytes = 64.0 * 1024 * 1024,
-                       .messages_per_second = 50'000, .burst_messages = 10'000};
+    hc.inbound_rate = {.bytes_per_second = 256.0 * 1024 * 1024,
+                       .burst_bytes = 64.0 * 1024 * 1024,
+                       .messages_per_second = 50'000,
+                       .burst_messages = 10'000};
     hc.undelivered_bytes_max = 64 << 20;
     p2p::HostHandlers handlers;
     handlers.on_message = [this](const p2p::NodeId& peer, p2p::ChannelId channel, Bytes payload) {
@@ -67,7 +69,9 @@ class FastSync {
       }
       post({Event::Type::kMessage, peer, std::move(m)});
     };
-    handlers.on_peer_up = [this](const p2p::PeerInfo& info) { post({Event::Type::kUp, info.id, std::nullopt}); };
+    handlers.on_peer_up = [this](const p2p::PeerInfo& info) {
+      post({Event::Type::kUp, info.id, std::nullopt});
+    };
     handlers.on_peer_down = [this](const p2p::NodeId& peer, const std::string&) {
       post({Event::Type::kDown, peer, std::nullopt});
     };
@@ -117,7 +121,9 @@ class FastSync {
     return e;
   }
 
-  void send(const p2p::NodeId& peer, const Message& m) { host_->send(peer, p2p::kChannelSnapshot, encode(m)); }
+  void send(const p2p::NodeId& peer, const Message& m) {
+    host_->send(peer, p2p::kChannelSnapshot, encode(m));
+  }
 
   // Peer bookkeeping common to every phase; true if the event was consumed.
   bool track(const Event& e) {
@@ -189,15 +195,17 @@ class FastSync {
         auto* r = std::get_if<ManifestResponse>(&*e->message);
         if (!r || r->manifest.height != c.offer.height) continue;
         SnapshotFiles files{std::move(r->manifest), std::move(r->header), std::move(r->commit)};
-        std::string why = files.manifest.hash() == c.offer.manifest_hash ? verify_snapshot(genesis_, files)
-                                                                          : "manifest differs from the one offered";
+        std::string why = files.manifest.hash() == c.offer.manifest_hash
+                              ? verify_snapshot(genesis_, files)
+                              : "manifest differs from the one offered";
         if (!why.empty()) {
           fault(peer, "snapshot " + std::to_string(c.offer.height) + " does not verify: " + why);
           break;
         }
-        spdlog::info("state sync: snapshot at height {} verified against its header's commit ({} keys, {} chunks); "
-                     "fetching from {} peer(s)",
-                     c.offer.height, files.manifest.total_keys, c.offer.chunks, c.peers.size());
+        spdlog::info(
+            "state sync: snapshot at height {} verified against its header's commit ({} keys, {} chunks); "
+            "fetching from {} peer(s)",
+            c.offer.height, files.manifest.total_keys, c.offer.chunks, c.peers.size());
         return files;
       }
     }
@@ -219,7 +227,8 @@ class FastSync {
     SnapshotRestorer restorer(store_, crypto::Hash32(genesis_.hash()), std::move(snapshot));
     RestoreProgress progress;
     if (restorer.keys_resumed() > 0) {
-      spdlog::info("state sync: resuming an interrupted restore ({} chunks already stored)", restorer.chunks_done());
+      spdlog::info("state sync: resuming an interrupted restore ({} chunks already stored)",
+                   restorer.chunks_done());
     }
     std::set<p2p::NodeId> servers;
     for (const p2p::NodeId& p : c.peers) {
@@ -235,7 +244,8 @@ class FastSync {
           ++it;
           continue;
         }
-        spdlog::warn("state sync: peer {} did not send chunk {} in time", p2p::short_id(it->second.peer), it->first);
+        spdlog::warn("state sync: peer {} did not send chunk {} in time", p2p::short_id(it->second.peer),
+                     it->first);
         servers.erase(it->second.peer);
         it = in_flight.erase(it);
       }
@@ -252,7 +262,8 @@ class FastSync {
         // A peer (re)joined and offers the same snapshot: it can serve chunks too.
         if (auto o = offers_.find(e->peer); o != offers_.end() && !faulted_.contains(e->peer)) {
           for (const Offer& offer : o->second) {
-            if (offer.height == height && offer.manifest_hash == c.offer.manifest_hash) servers.insert(e->peer);
+            if (offer.height == height && offer.manifest_hash == c.offer.manifest_hash)
+              servers.insert(e->peer);
           }
         }
         if (e->type == Event::Type::kDown) {
@@ -264,7 +275,8 @@ class FastSync {
         continue;
       }
       if (const auto* u = std::get_if<Unavailable>(&*e->message)) {
-        if (auto it = in_flight.find(u->index); u->height == height && it != in_flight.end() && it->second.peer == e->peer) {
+        if (auto it = in_flight.find(u->index);
+            u->height == height && it != in_flight.end() && it->second.peer == e->peer) {
           in_flight.erase(it);
           servers.erase(e->peer);
         }
@@ -277,7 +289,8 @@ class FastSync {
       in_flight.erase(it);
       const state::SnapshotFailure f = restorer.add_chunk(r->index, r->chunk);
       if (f != state::SnapshotFailure::kNone) {
-        fault(e->peer, "snapshot chunk " + std::to_string(r->index) + " does not verify: " + state::describe(f));
+        fault(e->peer,
+              "snapshot chunk " + std::to_string(r->index) + " does not verify: " + state::describe(f));
         servers.erase(e->peer);
         continue;
       }

@@ -96,16 +96,26 @@ bool siblings_complete(std::span<const NibblePath> top) {
 
 const char* describe(SnapshotFailure f) {
   switch (f) {
-    case SnapshotFailure::kNone: return "snapshot verified";
-    case SnapshotFailure::kWrongHeight: return "manifest is of another height than the trusted header";
-    case SnapshotFailure::kNotACover: return "manifest prefixes do not partition the key space in order";
-    case SnapshotFailure::kRootMismatch: return "manifest does not lead to the trusted state root";
-    case SnapshotFailure::kKeyCountMismatch: return "key counts do not match the manifest";
-    case SnapshotFailure::kWrongPrefix: return "chunk holds keys outside its prefix";
-    case SnapshotFailure::kWrongSize: return "chunk size differs from the manifest's";
-    case SnapshotFailure::kOutOfOrder: return "chunk leaves are not in strictly increasing key-path order";
-    case SnapshotFailure::kHashMismatch: return "chunk leaves do not hash to the manifest's subtree hash";
-    case SnapshotFailure::kUndecodable: return "chunk does not decode";
+    case SnapshotFailure::kNone:
+      return "snapshot verified";
+    case SnapshotFailure::kWrongHeight:
+      return "manifest is of another height than the trusted header";
+    case SnapshotFailure::kNotACover:
+      return "manifest prefixes do not partition the key space in order";
+    case SnapshotFailure::kRootMismatch:
+      return "manifest does not lead to the trusted state root";
+    case SnapshotFailure::kKeyCountMismatch:
+      return "key counts do not match the manifest";
+    case SnapshotFailure::kWrongPrefix:
+      return "chunk holds keys outside its prefix";
+    case SnapshotFailure::kWrongSize:
+      return "chunk size differs from the manifest's";
+    case SnapshotFailure::kOutOfOrder:
+      return "chunk leaves are not in strictly increasing key-path order";
+    case SnapshotFailure::kHashMismatch:
+      return "chunk leaves do not hash to the manifest's subtree hash";
+    case SnapshotFailure::kUndecodable:
+      return "chunk does not decode";
   }
   return "unknown snapshot failure";
 }
@@ -167,9 +177,10 @@ std::optional<SnapshotManifest> decode_manifest(ByteView bytes, codec::DecodeErr
     if (!r.ok()) break;
     // One form per entry: no chunk without keys, a chunk within bounds with room for them.
     const bool empty_ok = e.keys == 0 && e.chunk_bytes == 0 && e.hash == smt::empty_hash();
-    const bool full_ok = e.keys > 0 && e.chunk_bytes <= kSnapshotChunkBytesMax &&
-                         e.keys <= (e.chunk_bytes - std::min<std::size_t>(e.chunk_bytes, chunk_header_bytes(e.prefix))) /
-                                       kSnapshotLeafBytesMin;
+    const bool full_ok =
+        e.keys > 0 && e.chunk_bytes <= kSnapshotChunkBytesMax &&
+        e.keys <= (e.chunk_bytes - std::min<std::size_t>(e.chunk_bytes, chunk_header_bytes(e.prefix))) /
+                      kSnapshotLeafBytesMin;
     if (!empty_ok && !full_ok) r.fail(codec::DecodeError::kInvalid);
     m.entries.push_back(e);
   }
@@ -216,12 +227,12 @@ SnapshotFailure verify_manifest(const SnapshotManifest& manifest, Version truste
   std::vector<Summary> sums;
   std::uint64_t keys = 0;
   for (const SnapshotEntry& e : manifest.entries) {
-    if (e.keys > manifest.total_keys - std::min(keys, manifest.total_keys)) return SnapshotFailure::kKeyCountMismatch;
+    if (e.keys > manifest.total_keys - std::min(keys, manifest.total_keys))
+      return SnapshotFailure::kKeyCountMismatch;
     keys += e.keys;
     paths.push_back(e.prefix);
     sums.push_back({e.hash, e.keys});
-    while (paths.size() >= kNodeChildrenMax &&
-           siblings_complete(std::span(paths).last(kNodeChildrenMax))) {
+    while (paths.size() >= kNodeChildrenMax && siblings_complete(std::span(paths).last(kNodeChildrenMax))) {
       const Summary parent = combine_slots(std::span(sums).last(kNodeChildrenMax));
       NibblePath parent_path = paths[paths.size() - kNodeChildrenMax];
       parent_path.pop();
@@ -233,7 +244,8 @@ SnapshotFailure verify_manifest(const SnapshotManifest& manifest, Version truste
   }
   if (paths.size() != 1 || paths[0].len != 0) return SnapshotFailure::kNotACover;
   if (keys != manifest.total_keys) return SnapshotFailure::kKeyCountMismatch;
-  if (sums[0].hash != trusted_root || manifest.state_root != trusted_root) return SnapshotFailure::kRootMismatch;
+  if (sums[0].hash != trusted_root || manifest.state_root != trusted_root)
+    return SnapshotFailure::kRootMismatch;
   return SnapshotFailure::kNone;
 }
 
@@ -266,7 +278,8 @@ SnapshotFailure verify_chunk(const SnapshotEntry& entry, ByteView chunk_bytes, S
   if (auto f = check_chunk(entry, chunk_bytes, &decoded, &paths); f != SnapshotFailure::kNone) return f;
   std::vector<PathedLeaf> leaves;
   leaves.reserve(paths.size());
-  for (std::size_t i = 0; i < paths.size(); ++i) leaves.push_back({paths[i], smt::value_hash(decoded.leaves[i].value)});
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    leaves.push_back({paths[i], smt::value_hash(decoded.leaves[i].value)});
   if (subtree_root(leaves, 4u * entry.prefix.len) != entry.hash) return SnapshotFailure::kHashMismatch;
   *chunk = std::move(decoded);
   return SnapshotFailure::kNone;
@@ -279,7 +292,8 @@ SnapshotFailure verify_chunk_nodes(const SnapshotEntry& entry, Version version, 
   if (auto f = check_chunk(entry, chunk_bytes, &decoded, &paths); f != SnapshotFailure::kNone) return f;
   std::vector<SubtreeLeaf> refs;
   refs.reserve(paths.size());
-  for (std::size_t i = 0; i < paths.size(); ++i) refs.push_back({&paths[i], &decoded.leaves[i].key, &decoded.leaves[i].value});
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    refs.push_back({&paths[i], &decoded.leaves[i].key, &decoded.leaves[i].value});
   std::vector<std::pair<Bytes, Bytes>> built;
   const Child top = build_subtree(version, decoded.prefix, refs, built);
   // One key: a leaf in its parent's slot (no node); more: the node written at the prefix.
@@ -309,7 +323,8 @@ struct Size {
 
 class Exporter {
  public:
-  Exporter(const NodeReader& nodes, std::size_t target, const std::function<void(std::size_t, const Bytes&)>& on_chunk)
+  Exporter(const NodeReader& nodes, std::size_t target,
+           const std::function<void(std::size_t, const Bytes&)>& on_chunk)
       : nodes_(nodes), target_(target), on_chunk_(on_chunk) {}
 
   // Pass 1: every subtree's size; the slots of nodes too big for one chunk are kept.
@@ -368,7 +383,8 @@ class Exporter {
       e.chunk_bytes = static_cast<std::uint32_t>(bytes.size());
       on_chunk_(entries.size(), bytes);
     }
-    if (entries.size() >= kSnapshotChunksMax) throw std::length_error("state too large for one snapshot manifest");
+    if (entries.size() >= kSnapshotChunksMax)
+      throw std::length_error("state too large for one snapshot manifest");
     entries.push_back(e);
     return true;
   }
@@ -401,10 +417,11 @@ class Exporter {
 
 }  // namespace
 
-std::optional<SnapshotManifest> export_snapshot(const NodeReader& nodes, Version version,
-                                                const std::function<void(std::size_t, const Bytes&)>& on_chunk,
-                                                std::size_t chunk_bytes_target) {
-  if (chunk_bytes_target > kSnapshotChunkBytesMax) throw std::invalid_argument("snapshot chunk target above the bound");
+std::optional<SnapshotManifest> export_snapshot(
+    const NodeReader& nodes, Version version, const std::function<void(std::size_t, const Bytes&)>& on_chunk,
+    std::size_t chunk_bytes_target) {
+  if (chunk_bytes_target > kSnapshotChunkBytesMax)
+    throw std::invalid_argument("snapshot chunk target above the bound");
   NibblePath prefix;
   auto root = read_node(nodes, version, prefix);
   if (!root) return std::nullopt;
@@ -430,7 +447,8 @@ std::vector<std::pair<Bytes, Bytes>> chunk_nodes(Version version, const Snapshot
   for (const SnapshotLeaf& l : chunk.leaves) paths.push_back(smt::key_path(l.key));
   std::vector<SubtreeLeaf> refs;
   refs.reserve(chunk.leaves.size());
-  for (std::size_t i = 0; i < chunk.leaves.size(); ++i) refs.push_back({&paths[i], &chunk.leaves[i].key, &chunk.leaves[i].value});
+  for (std::size_t i = 0; i < chunk.leaves.size(); ++i)
+    refs.push_back({&paths[i], &chunk.leaves[i].key, &chunk.leaves[i].value});
   std::vector<std::pair<Bytes, Bytes>> out;
   if (refs.size() >= 2) build_subtree(version, chunk.prefix, refs, out);
   return out;
@@ -440,7 +458,8 @@ namespace {
 
 class UpperBuilder {
  public:
-  UpperBuilder(const SnapshotManifest& m, const std::function<SnapshotLeaf(std::size_t)>& lone_leaf, TreeUpdate& out)
+  UpperBuilder(const SnapshotManifest& m, const std::function<SnapshotLeaf(std::size_t)>& lone_leaf,
+               TreeUpdate& out)
       : m_(m), lone_leaf_(lone_leaf), out_(out) {}
 
   // The slot content at `prefix`, consuming the entries under it.
@@ -487,13 +506,15 @@ class UpperBuilder {
 
 }  // namespace
 
-TreeUpdate upper_nodes(const SnapshotManifest& manifest, const std::function<SnapshotLeaf(std::size_t)>& lone_leaf) {
+TreeUpdate upper_nodes(const SnapshotManifest& manifest,
+                       const std::function<SnapshotLeaf(std::size_t)>& lone_leaf) {
   TreeUpdate out;
   out.version = manifest.height;
   UpperBuilder builder(manifest, lone_leaf, out);
   NibblePath root_path;
   auto [root, keys] = builder.build(root_path);
-  if (builder.consumed() != manifest.entries.size()) throw std::logic_error("snapshot manifest is not a cover");
+  if (builder.consumed() != manifest.entries.size())
+    throw std::logic_error("snapshot manifest is not a cover");
   (void)keys;
   if (root.kind == Child::Kind::kInternal) {
     out.root_hash = root.hash;  // the root node was written by its chunk or just above

@@ -37,7 +37,8 @@ inline constexpr std::size_t kSnapshotChunkBytesTarget = 4u << 20;
 inline constexpr std::size_t kSnapshotChunkBytesMax = 16u << 20;
 inline constexpr std::size_t kSnapshotChunksMax = 65'536;
 inline constexpr std::size_t kSnapshotEntryBytesMax = 1 + 32 + 8 + 4 + 32;
-inline constexpr std::size_t kSnapshotManifestBytesMax = 1 + 8 + 32 + 8 + 4 + kSnapshotChunksMax * kSnapshotEntryBytesMax;
+inline constexpr std::size_t kSnapshotManifestBytesMax =
+    1 + 8 + 32 + 8 + 4 + kSnapshotChunksMax * kSnapshotEntryBytesMax;
 // A chunk's smallest leaf encoding (empty key and value): bounds a count against the input.
 inline constexpr std::size_t kSnapshotLeafBytesMin = 8;
 
@@ -77,15 +78,15 @@ std::optional<SnapshotChunk> decode_chunk(ByteView bytes, codec::DecodeError* er
 
 enum class SnapshotFailure : std::uint8_t {
   kNone = 0,
-  kWrongHeight,      // manifest is of another height than the trusted header's
-  kNotACover,        // manifest prefixes do not partition the key space, in order
-  kRootMismatch,     // manifest recombines to another root than the trusted one
-  kKeyCountMismatch, // entries' keys do not add up to total_keys, or a chunk has another count
-  kWrongPrefix,      // chunk is for another prefix, or a leaf lies outside it
-  kWrongSize,        // chunk does not encode to the entry's byte count
-  kOutOfOrder,       // chunk leaves not in strictly increasing key-path order
-  kHashMismatch,     // chunk's leaves hash to another subtree than the entry's
-  kUndecodable,      // chunk bytes do not decode
+  kWrongHeight,       // manifest is of another height than the trusted header's
+  kNotACover,         // manifest prefixes do not partition the key space, in order
+  kRootMismatch,      // manifest recombines to another root than the trusted one
+  kKeyCountMismatch,  // entries' keys do not add up to total_keys, or a chunk has another count
+  kWrongPrefix,       // chunk is for another prefix, or a leaf lies outside it
+  kWrongSize,         // chunk does not encode to the entry's byte count
+  kOutOfOrder,        // chunk leaves not in strictly increasing key-path order
+  kHashMismatch,      // chunk's leaves hash to another subtree than the entry's
+  kUndecodable,       // chunk bytes do not decode
 };
 const char* describe(SnapshotFailure f);
 
@@ -105,9 +106,9 @@ SnapshotFailure verify_chunk_nodes(const SnapshotEntry& entry, Version version, 
 // Cuts the tree at `version` and calls on_chunk(entry index, chunk bytes) for every entry
 // with keys, in order; returns the manifest, or nullopt if the version is not (or no
 // longer) whole. Reads each node of the version about twice; holds one chunk at a time.
-std::optional<SnapshotManifest> export_snapshot(const NodeReader& nodes, Version version,
-                                                const std::function<void(std::size_t, const Bytes&)>& on_chunk,
-                                                std::size_t chunk_bytes_target = kSnapshotChunkBytesTarget);
+std::optional<SnapshotManifest> export_snapshot(
+    const NodeReader& nodes, Version version, const std::function<void(std::size_t, const Bytes&)>& on_chunk,
+    std::size_t chunk_bytes_target = kSnapshotChunkBytesTarget);
 
 // --- restore ---------------------------------------------------------------------------
 // The stored nodes (at `version`) of one verified chunk's subtree, none when it holds one
@@ -116,6 +117,7 @@ std::vector<std::pair<Bytes, Bytes>> chunk_nodes(Version version, const Snapshot
 // The nodes above the chunks and the root record, from a verified manifest; lone_leaf(i)
 // gives the one leaf of entry i when it has exactly one key. The update's root_hash is the
 // restored tree's root (the caller asserts it equals the manifest's).
-TreeUpdate upper_nodes(const SnapshotManifest& manifest, const std::function<SnapshotLeaf(std::size_t)>& lone_leaf);
+TreeUpdate upper_nodes(const SnapshotManifest& manifest,
+                       const std::function<SnapshotLeaf(std::size_t)>& lone_leaf);
 
 }  // namespace telco::state

@@ -16,9 +16,11 @@ TEST(NodePruning, ConfiguredWindowPrunesOldVersionsAndKeepsRecentOnesProvable) {
   test::TempDir dir;
   const chain::Genesis g = test::make_genesis();
   std::uint64_t clock = g.genesis_time_ms + 1'000;
-  node::NodeConfig config = node::parse_config_json(R"({"storage": {"sync": false, "state_versions_kept": 5}})");
+  node::NodeConfig config =
+      node::parse_config_json(R"({"storage": {"sync": false, "state_versions_kept": 5}})");
   ASSERT_EQ(config.storage.state_versions_kept, 5u);
-  node::Node node(std::make_shared<const chain::Genesis>(g), test::key(0), config, dir.path(), [&] { return clock; });
+  node::Node node(std::make_shared<const chain::Genesis>(g), test::key(0), config, dir.path(),
+                  [&] { return clock; });
   const Bytes key = modules::bank::account_key(test::addr(1));
   for (std::uint64_t n = 0; n < 30; ++n) {
     clock += 10;
@@ -37,7 +39,8 @@ TEST(NodePruning, ConfiguredWindowPrunesOldVersionsAndKeepsRecentOnesProvable) {
     EXPECT_EQ(proof->state_root, node.header_at(h)->state_root);
     auto decoded = state::decode_proof(proof->proof);
     ASSERT_TRUE(decoded);
-    const std::optional<ByteView> claim = proof->value ? std::optional<ByteView>(*proof->value) : std::nullopt;
+    const std::optional<ByteView> claim =
+        proof->value ? std::optional<ByteView>(*proof->value) : std::nullopt;
     EXPECT_EQ(state::verify_proof(proof->state_root, key, claim, *decoded), state::ProofFailure::kNone);
   }
 }

@@ -73,7 +73,8 @@ TEST(NodeSnapshot, VerifiesOnlyWithAQuorumCommitOfThisChain) {
   }
 }
 
-void restore_chunks(SnapshotRestorer& r, const std::map<std::size_t, Bytes>& chunks, std::size_t limit = SIZE_MAX) {
+void restore_chunks(SnapshotRestorer& r, const std::map<std::size_t, Bytes>& chunks,
+                    std::size_t limit = SIZE_MAX) {
   std::size_t n = 0;
   for (const auto& [i, bytes] : chunks) {
     if (n == limit) return;
@@ -242,7 +243,8 @@ TEST(NodeSnapshot, ExportedDirectoryRestoresIntoAFreshStore) {
   r.finish();
   EXPECT_EQ(target->head()->state_root, source->header(height)->state_root);
   for (std::uint32_t n = 0; n < 2'000; ++n) {
-    EXPECT_EQ(state::get_at(*target, height, test::smt_key(n)), state::get_at(*source, height, test::smt_key(n)));
+    EXPECT_EQ(state::get_at(*target, height, test::smt_key(n)),
+              state::get_at(*source, height, test::smt_key(n)));
   }
   EXPECT_TRUE(list_snapshot_dirs(out_dir.path()).empty());  // "s" is not a height: only numeric names count
   std::filesystem::rename(out_dir.path() / "s", out_dir.path() / "5");

@@ -82,7 +82,8 @@ MemoryNodeStore restore_all(const Exported& e) {
     EXPECT_EQ(verify_chunk(e.manifest.entries[i], bytes, &chunk), SnapshotFailure::kNone) << "chunk " << i;
     if (chunk.leaves.size() == 1) lone.emplace(i, chunk.leaves[0]);
     std::vector<std::pair<Bytes, Bytes>> nodes;
-    EXPECT_EQ(verify_chunk_nodes(e.manifest.entries[i], e.manifest.height, bytes, &again, &nodes), SnapshotFailure::kNone);
+    EXPECT_EQ(verify_chunk_nodes(e.manifest.entries[i], e.manifest.height, bytes, &again, &nodes),
+              SnapshotFailure::kNone);
     EXPECT_EQ(again, chunk);
     EXPECT_EQ(nodes, chunk_nodes(e.manifest.height, chunk));
     for (auto& n : nodes) u.new_nodes.push_back(std::move(n));
@@ -108,11 +109,13 @@ TEST(SmtSnapshot, RoundTripAtManyTargetsAndSizes) {
   for (std::uint32_t keys : {0u, 1u, 2u, 3u, 17u, 300u, 4'000u}) {
     Tree t;
     Writes w;
-    for (std::uint32_t n = 0; n < keys; ++n) w[key_of(n)] = Bytes(1 + rng() % 60, static_cast<std::uint8_t>(n));
+    for (std::uint32_t n = 0; n < keys; ++n)
+      w[key_of(n)] = Bytes(1 + rng() % 60, static_cast<std::uint8_t>(n));
     t.commit(w);
     t.commit(random_writes(rng, keys + 10, static_cast<int>(keys / 3 + 1)));
     const crypto::Hash32 root = *root_hash_at(t.nodes, t.version);
-    for (std::size_t target : {std::size_t{64}, std::size_t{2'000}, std::size_t{50'000}, kSnapshotChunkBytesTarget}) {
+    for (std::size_t target :
+         {std::size_t{64}, std::size_t{2'000}, std::size_t{50'000}, kSnapshotChunkBytesTarget}) {
       SCOPED_TRACE("keys " + std::to_string(keys) + " target " + std::to_string(target));
       const Exported e = export_all(t.nodes, t.version, target);
       EXPECT_EQ(e.manifest.state_root, root);
@@ -122,7 +125,8 @@ TEST(SmtSnapshot, RoundTripAtManyTargetsAndSizes) {
       ASSERT_TRUE(decoded);
       EXPECT_EQ(*decoded, e.manifest);
       for (const auto& [i, bytes] : e.chunks) {
-        EXPECT_LE(bytes.size(), std::max<std::size_t>(target, 8 + kStateKeyBytesMax + kStateValueBytesMax + 64));
+        EXPECT_LE(bytes.size(),
+                  std::max<std::size_t>(target, 8 + kStateKeyBytesMax + kStateValueBytesMax + 64));
         auto chunk = decode_chunk(bytes);
         ASSERT_TRUE(chunk);
         EXPECT_EQ(chunk->encode(), bytes);
@@ -156,7 +160,8 @@ TEST(SmtSnapshot, SmallTargetCutsIntoManyChunks) {
   const Exported e = export_all(t.nodes, t.version, 16 * 1024);
   EXPECT_GT(e.chunks.size(), 16u);
   for (const auto& [i, bytes] : e.chunks) EXPECT_LE(bytes.size(), 16u * 1024);
-  EXPECT_EQ(verify_manifest(e.manifest, e.manifest.height, *root_hash_at(t.nodes, t.version)), SnapshotFailure::kNone);
+  EXPECT_EQ(verify_manifest(e.manifest, e.manifest.height, *root_hash_at(t.nodes, t.version)),
+            SnapshotFailure::kNone);
 }
 
 TEST(SmtSnapshot, EveryTamperedChunkByteIsRefused) {
@@ -174,15 +179,18 @@ TEST(SmtSnapshot, EveryTamperedChunkByteIsRefused) {
         Bytes bad = bytes;
         bad[pos] ^= flip;
         SnapshotChunk out;
-        EXPECT_NE(verify_chunk(e.manifest.entries[i], bad, &out), SnapshotFailure::kNone) << "chunk " << i << " byte " << pos;
+        EXPECT_NE(verify_chunk(e.manifest.entries[i], bad, &out), SnapshotFailure::kNone)
+            << "chunk " << i << " byte " << pos;
         std::vector<std::pair<Bytes, Bytes>> nodes;
-        EXPECT_NE(verify_chunk_nodes(e.manifest.entries[i], e.manifest.height, bad, &out, &nodes), SnapshotFailure::kNone);
+        EXPECT_NE(verify_chunk_nodes(e.manifest.entries[i], e.manifest.height, bad, &out, &nodes),
+                  SnapshotFailure::kNone);
         ++checked;
       }
     }
     // Truncated, extended, or another entry's chunk.
     SnapshotChunk out;
-    EXPECT_NE(verify_chunk(e.manifest.entries[i], ByteView(bytes).first(bytes.size() - 1), &out), SnapshotFailure::kNone);
+    EXPECT_NE(verify_chunk(e.manifest.entries[i], ByteView(bytes).first(bytes.size() - 1), &out),
+              SnapshotFailure::kNone);
     Bytes longer = bytes;
     longer.push_back(0);
     EXPECT_NE(verify_chunk(e.manifest.entries[i], longer, &out), SnapshotFailure::kNone);
@@ -241,7 +249,8 @@ TEST(SmtSnapshot, ManifestThatIsNotACoverIsRefused) {
   SnapshotManifest duplicated = e.manifest;
   duplicated.entries.insert(duplicated.entries.begin() + 5, duplicated.entries[5]);
   EXPECT_NE(verify_manifest(duplicated, duplicated.height, root), SnapshotFailure::kNone);
-  EXPECT_EQ(verify_manifest(e.manifest, e.manifest.height, smt::empty_hash()), SnapshotFailure::kRootMismatch);
+  EXPECT_EQ(verify_manifest(e.manifest, e.manifest.height, smt::empty_hash()),
+            SnapshotFailure::kRootMismatch);
   EXPECT_EQ(verify_manifest(e.manifest, e.manifest.height + 1, root), SnapshotFailure::kWrongHeight);
 }
 

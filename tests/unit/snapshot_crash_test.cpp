@@ -43,7 +43,8 @@ struct Source {
     std::optional<state::Version> base;
     for (state::Version v = 0; v <= kHeight; ++v) {
       state::Writes w;
-      for (std::uint32_t n = 0; n < kKeys / 2; ++n) w[key_of(static_cast<std::uint32_t>(rng() % kKeys))] = Bytes(12, static_cast<std::uint8_t>(v + n));
+      for (std::uint32_t n = 0; n < kKeys / 2; ++n)
+        w[key_of(static_cast<std::uint32_t>(rng() % kKeys))] = Bytes(12, static_cast<std::uint8_t>(v + n));
       nodes.write(state::apply_writes(nodes, base, v, w));
       base = v;
     }
