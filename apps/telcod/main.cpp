@@ -2,6 +2,8 @@
 //   telcod init  --home DIR   lay out a new single-validator chain (genesis, keys, config)
 //   telcod testnet --dir DIR  lay out N validator homes of one new chain, peered on loopback
 //   telcod start --home DIR   run a node: block production or consensus, p2p, the HTTP API
+//   telcod snapshot export|restore   write the state at a height to a directory / start a
+//                             new node from one (docs/STATE.md, "Snapshots")
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -25,6 +27,9 @@
 #include "node/genesis_cache.h"
 #include "node/home.h"
 #include "node/node.h"
+#include "node/snapshot_files.h"
+#include "node/snapshot_restore.h"
+#include "node/snapshot_sync.h"
 #include "node/validator_key.h"
 
 namespace {
@@ -53,6 +58,9 @@ struct ConfigFlags {
   std::vector<std::string> peers;
   std::optional<std::uint32_t> timeout_commit_ms;
   std::optional<std::string> dns_listen;
+  std::optional<std::uint64_t> state_versions_kept;
+  std::optional<std::uint64_t> snapshot_interval;
+  bool fast_sync = false;
   bool no_sync = false;
   bool empty_blocks = false;
 
@@ -67,6 +75,12 @@ struct ConfigFlags {
     cmd->add_option("--peer", peers, "persistent peer NODEID@HOST:PORT, repeatable (added to config p2p.persistent_peers)");
     cmd->add_option("--timeout-commit-ms", timeout_commit_ms, "wait after a block before the next (config consensus.timeout_commit_ms)");
     cmd->add_option("--dns-listen", dns_listen, "serve DNS (UDP and TCP) on HOST:PORT (config dns.enabled, dns.listen)");
+    cmd->add_option("--state-versions-kept", state_versions_kept,
+                    "state tree versions kept provable; older ones are pruned (config storage.state_versions_kept)");
+    cmd->add_option("--snapshot-interval", snapshot_interval,
+                    "export a state snapshot every N heights for peers to fast-sync from, 0 = never (config snapshot.interval)");
+    cmd->add_flag("--fast-sync", fast_sync,
+                  "with an empty data directory, restore a peer's state snapshot instead of replaying every block (config state_sync.enabled)");
     cmd->add_flag("--no-sync", no_sync, "do not fsync each block (faster; may lose the last blocks on power loss)");
     cmd->add_flag("--empty-blocks", empty_blocks, "produce a block every interval even without transactions");
   }
@@ -84,6 +98,9 @@ struct ConfigFlags {
       c.dns.enabled = true;
       c.dns.listen = *dns_listen;
     }
+    if (state_versions_kept) c.storage.state_versions_kept = *state_versions_kept;
+    if (snapshot_interval) c.snapshot.interval = *snapshot_interval;
+    if (fast_sync) c.state_sync.enabled = true;
     if (no_sync) c.storage.sync = false;
     if (empty_blocks) c.block.empty_blocks = true;
     telco::node::validate(c);
@@ -195,6 +212,26 @@ std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco
   return server;
 }
 
+telco::storage::StoreOptions store_options(const NodeConfig& config) {
+  telco::storage::StoreOptions o;
+  o.sync = config.storage.sync;
+  o.block_cache_bytes = std::size_t{config.storage.cache_mb} << 20;
+  o.state_versions_kept = config.storage.state_versions_kept;
+  return o;
+}
+
+// Fast sync runs before the node opens its store: with no head yet (or an interrupted
+// restore), a peer's snapshot becomes the head; otherwise nothing happens.
+void fast_sync_if_empty(const std::filesystem::path& home, const telco::chain::Genesis& genesis, const NodeConfig& config) {
+  auto store = telco::storage::Store::open(home / "data", store_options(config));
+  if (store->head()) return;
+  const auto restored = telco::node::fast_sync(genesis, telco::node::load_or_create_node_key(home), config, *store);
+  if (!restored && store->restore_manifest()) {
+    spdlog::warn("state sync: discarding an interrupted restore that no peer serves any more; starting from genesis");
+    store->restore_abandon();
+  }
+}
+
 int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   if (!std::filesystem::exists(home / "genesis.json")) {
     throw std::runtime_error("no node in " + home.string() + "; create one with `telcod init --home " + home.string() + "`");
@@ -208,6 +245,9 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
                loaded.from_cache ? ", from the cache" : "");
   auto genesis = std::move(loaded.genesis);
   const telco::crypto::KeyPair key = telco::node::load_validator_key(home / "validator_key.json");
+  if (config.state_sync.enabled && genesis->validators.size() > 1) {
+    fast_sync_if_empty(home, *genesis, config);
+  }
 
   telco::node::Node node(std::move(genesis), key, config, home / "data");
   std::unique_ptr<telco::node::ConsensusService> consensus;
@@ -246,6 +286,67 @@ int run_start(const std::filesystem::path& home, const ConfigFlags& flags) {
   if (consensus) consensus->stop();
   node.stop();
   spdlog::info("stopped cleanly at height {}", node.head().height);
+  return 0;
+}
+
+struct SnapshotFlags {
+  std::optional<std::uint64_t> height;
+  std::filesystem::path dir;
+  std::size_t chunk_kib = telco::state::kSnapshotChunkBytesTarget / 1024;
+};
+
+// Both run on a stopped node (the store is locked by a running one).
+int run_snapshot_export(const std::filesystem::path& home, const SnapshotFlags& f) {
+  const NodeConfig config = telco::node::load_config(home / "config.json");
+  auto store = telco::storage::Store::open(home / "data", store_options(config));
+  const auto head = store->head();
+  if (!head) throw std::runtime_error("no chain in " + home.string() + "/data");
+  const std::uint64_t height = f.height.value_or(head->height);
+  if (f.chunk_kib < 64 || f.chunk_kib * 1024 > telco::state::kSnapshotChunkBytesMax) {
+    throw std::invalid_argument("--chunk-kib must be 64.." + std::to_string(telco::state::kSnapshotChunkBytesMax / 1024));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto files = telco::node::export_snapshot_dir(*store, height, f.dir, f.chunk_kib * 1024);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::size_t chunks = 0;
+  for (const auto& e : files.manifest.entries) chunks += e.keys > 0 ? 1 : 0;
+  std::cout << "Exported height " << height << " (state root " << telco::crypto::to_hex(files.manifest.state_root)
+            << "): " << files.manifest.total_keys << " keys in " << chunks << " chunks to " << f.dir.string() << " in "
+            << secs << " s\n";
+  return 0;
+}
+
+int run_snapshot_restore(const std::filesystem::path& home, const SnapshotFlags& f) {
+  const NodeConfig config = telco::node::load_config(home / "config.json");
+  telco::node::LoadedGenesis loaded =
+      telco::node::load_genesis_cached(home / "genesis.json", home / "data" / "genesis.cache");
+  const telco::chain::Genesis& genesis = *loaded.genesis;
+  telco::node::SnapshotFiles files = telco::node::load_snapshot_dir(f.dir);
+  if (const std::string why = telco::node::verify_snapshot(genesis, files); !why.empty()) {
+    throw std::runtime_error("snapshot in " + f.dir.string() + " does not verify: " + why);
+  }
+  auto store = telco::storage::Store::open(home / "data", store_options(config));
+  if (store->head()) {
+    throw std::runtime_error(home.string() + "/data already holds a chain (height " +
+                             std::to_string(store->head()->height) + "); restore into a fresh home");
+  }
+  const std::uint64_t height = files.manifest.height;
+  telco::node::SnapshotRestorer restorer(*store, genesis.hash(), std::move(files));
+  telco::node::RestoreProgress progress;
+  const auto& entries = restorer.manifest().entries;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!restorer.needed(i)) continue;
+    auto bytes = telco::node::read_snapshot_chunk(f.dir, i);
+    if (!bytes) throw std::runtime_error("chunk " + std::to_string(i) + " is missing from " + f.dir.string());
+    const auto failure = restorer.add_chunk(i, *bytes);
+    if (failure != telco::state::SnapshotFailure::kNone) {
+      throw std::runtime_error("chunk " + std::to_string(i) + " does not verify: " + telco::state::describe(failure));
+    }
+    progress.report(restorer, restorer.complete());
+  }
+  restorer.finish();
+  std::cout << "Restored height " << height << " (" << restorer.manifest().total_keys << " keys) into "
+            << home.string() << "/data; `telcod start` continues with block sync from height " << height + 1 << "\n";
   return 0;
 }
 
@@ -290,8 +391,20 @@ int main(int argc, char** argv) {
   ConfigFlags start_flags;
   start_flags.add_to(start);
 
+  CLI::App* snapshot = app.add_subcommand("snapshot", "export the state at a height to a directory, or start a node from one");
+  snapshot->require_subcommand(1);
+  SnapshotFlags snapshot_flags;
+  CLI::App* snapshot_export = snapshot->add_subcommand("export", "write the state at a height (default: the head) to --out; the node must be stopped");
+  snapshot_export->add_option("--height", snapshot_flags.height, "height to export (its state must not be pruned)");
+  snapshot_export->add_option("--out", snapshot_flags.dir, "directory to create")->required();
+  snapshot_export->add_option("--chunk-kib", snapshot_flags.chunk_kib, "largest chunk, KiB")->capture_default_str();
+  CLI::App* snapshot_restore = snapshot->add_subcommand("restore", "start this (fresh) node from a snapshot directory, verified against its header's commit");
+  snapshot_restore->add_option("--from", snapshot_flags.dir, "snapshot directory written by `snapshot export`")->required();
+
   CLI11_PARSE(app, argc, argv);
   try {
+    if (*snapshot_export) return run_snapshot_export(home, snapshot_flags);
+    if (*snapshot_restore) return run_snapshot_restore(home, snapshot_flags);
     if (*init) return run_init(home, init_chain);
     if (*testnet) return run_testnet(testnet_dir, testnet_chain, testnet_options);
     if (*join) return run_join(home, join_genesis, join_flags);

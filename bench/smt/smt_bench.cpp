@@ -7,6 +7,8 @@
 //   read     --reads random keys: flat-state read and read through the tree at the head
 //   prove    --proofs random keys (half absent): proof build time, size, and verifications/s
 //   disk     bytes of the store directory vs raw key + value bytes, with pruning on
+//   snapshot export of the head to a snapshot directory, then restore of it into a fresh
+//            store through the node's restorer (node/snapshot_restore.h): keys/s, bytes
 // Progress goes to stderr; the result is one JSON line on stdout (docs/PERFORMANCE.md).
 #include <sys/resource.h>
 #include <time.h>
@@ -25,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "node/snapshot_files.h"
+#include "node/snapshot_restore.h"
 #include "state/commitment.h"
 #include "state/proof.h"
 #include "state/tree.h"
@@ -85,6 +89,7 @@ struct Options {
   std::uint64_t keep = 100;
   std::uint64_t seed = 1;
   bool sync = true;
+  bool snapshot = true;
   std::string dir;
   bool keep_dir = false;
 };
@@ -157,6 +162,61 @@ void progress(const char* phase, std::uint64_t done, std::uint64_t total, double
                static_cast<unsigned long long>(total), rate, unit);
   if (done == total) std::fputc('\n', stderr);
   std::fflush(stderr);
+}
+
+// Exports the head into dir.snapshot/, restores it into dir.restored/ (a fresh store, as a
+// new node would) and checks the restored root; both directories are removed afterwards.
+nlohmann::json snapshot_round_trip(const storage::Store& store, const std::filesystem::path& dir) {
+  const std::filesystem::path snap = dir.string() + ".snapshot", target = dir.string() + ".restored";
+  const std::uint64_t head = store.head()->height;
+  auto started = Clock::now();
+  double cpu0 = thread_cpu_s();
+  const node::SnapshotFiles files = node::export_snapshot_dir(store, head, snap);
+  const double export_s = seconds_since(started), export_cpu_s = thread_cpu_s() - cpu0;
+  std::size_t chunks = 0;
+  for (const auto& e : files.manifest.entries) chunks += e.keys > 0 ? 1 : 0;
+  const std::uint64_t snap_bytes = dir_bytes(snap);
+  const double rss_before = peak_rss_mib();
+  started = Clock::now();
+  cpu0 = thread_cpu_s();
+  storage::StoreOptions so;
+  so.sync = true;
+  {
+    auto restored = storage::Store::open(target, so);
+    node::SnapshotRestorer restorer(*restored, crypto::Hash32{}, files);
+    if (state::verify_manifest(files.manifest, files.header.height, files.header.state_root) != state::SnapshotFailure::kNone) {
+      throw std::runtime_error("exported manifest does not verify");
+    }
+    for (std::size_t i = 0; i < files.manifest.entries.size(); ++i) {
+      if (!restorer.needed(i)) continue;
+      auto bytes = node::read_snapshot_chunk(snap, i);
+      if (!bytes || restorer.add_chunk(i, *bytes) != state::SnapshotFailure::kNone) {
+        throw std::runtime_error("snapshot chunk " + std::to_string(i) + " does not restore");
+      }
+      progress("restore", restorer.keys_done(), files.manifest.total_keys,
+               static_cast<double>(restorer.keys_done()) / seconds_since(started), "keys/s");
+    }
+    restorer.finish();
+    if (restored->head()->state_root != files.header.state_root) throw std::runtime_error("restored root differs");
+  }
+  const double restore_s = seconds_since(started), restore_cpu_s = thread_cpu_s() - cpu0;
+  const std::uint64_t restored_bytes = dir_bytes(target);
+  std::error_code ec;
+  std::filesystem::remove_all(snap, ec);
+  std::filesystem::remove_all(target, ec);
+  const double keys = static_cast<double>(files.manifest.total_keys);
+  return {{"height", head},
+          {"chunks", chunks},
+          {"entries", files.manifest.entries.size()},
+          {"snapshot_bytes", snap_bytes},
+          {"export_s", export_s},
+          {"export_writer_cpu_s", export_cpu_s},
+          {"restore_s", restore_s},
+          {"restore_writer_cpu_s", restore_cpu_s},
+          {"restore_keys_per_s", keys / restore_s},
+          {"restored_store_bytes", restored_bytes},
+          {"rss_peak_mib_before_restore", rss_before},
+          {"rss_peak_mib_after_restore", peak_rss_mib()}};
 }
 
 nlohmann::json run(const Options& o) {
@@ -283,6 +343,7 @@ nlohmann::json run(const Options& o) {
                  {"oldest_version", store->state_oldest_version()},
                  {"head_version", head}};
   out["rss_peak_mib"] = peak_rss_mib();
+  if (o.snapshot) out["snapshot"] = snapshot_round_trip(*store, dir);
   return out;
 }
 
@@ -305,6 +366,8 @@ int main(int argc, char** argv) {
   app.add_option("--keep", o.keep, "state versions kept by pruning (>= 2)")->capture_default_str()
       ->check(CLI::Range(2ull, 1'000'000ull));
   app.add_option("--sync", o.sync, "fsync every block, as the node does by default")->capture_default_str();
+  app.add_option("--snapshot", o.snapshot, "export the head as a snapshot and restore it into a fresh store")
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "random seed of the update and read keys")->capture_default_str();
   app.add_option("--dir", o.dir, "store directory (must not exist; default: a new one under /tmp)");
   app.add_flag("--keep-dir", o.keep_dir, "leave the store directory in place");

@@ -67,6 +67,19 @@ void validate(const NodeConfig& c) {
   if (c.api.max_body_bytes < 1024 || c.api.max_body_bytes > (256u << 20)) fail("api.max_body_bytes must be 1 KiB..256 MiB");
   if (c.block.interval_ms < 10 || c.block.interval_ms > 3'600'000) fail("block.interval_ms must be 10..3600000");
   if (c.storage.cache_mb < 8 || c.storage.cache_mb > 65536) fail("storage.cache_mb must be 8..65536");
+  if (c.storage.state_versions_kept < 2 || c.storage.state_versions_kept > 100'000'000) {
+    fail("storage.state_versions_kept must be 2..100000000");
+  }
+  if (c.snapshot.interval > 100'000'000) fail("snapshot.interval must be 0..100000000");
+  if (c.snapshot.keep < 1 || c.snapshot.keep > 16) fail("snapshot.keep must be 1..16");
+  if (c.snapshot.interval > 0 && c.snapshot.interval >= c.storage.state_versions_kept) {
+    // The exporter reads the version at a multiple of the interval while newer blocks
+    // commit; it must stay unpruned for the export's duration.
+    fail("snapshot.interval must be below storage.state_versions_kept");
+  }
+  if (c.state_sync.discovery_ms < 100 || c.state_sync.discovery_ms > 3'600'000) {
+    fail("state_sync.discovery_ms must be 100..3600000");
+  }
   if (c.mempool.txs_max == 0 || c.mempool.txs_max > 10'000'000) fail("mempool.txs_max must be 1..10000000");
   if (c.mempool.bytes_max < 65536 || c.mempool.bytes_max > (std::uint64_t{16} << 30)) fail("mempool.bytes_max must be 64 KiB..16 GiB");
   if (c.mempool.verify_threads > 256) fail("mempool.verify_threads must be 0..256");
@@ -100,7 +113,7 @@ void validate(const NodeConfig& c) {
 NodeConfig parse_config_json(std::string_view text) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) fail("not valid JSON");
-  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log", "dns"}, "config");
+  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log", "dns", "snapshot", "state_sync"}, "config");
   NodeConfig c;
   if (j.contains("api")) {
     const Json& a = j["api"];
@@ -118,9 +131,10 @@ NodeConfig parse_config_json(std::string_view text) {
   }
   if (j.contains("storage")) {
     const Json& s = j["storage"];
-    only(s, {"sync", "cache_mb"}, "storage");
+    only(s, {"sync", "cache_mb", "state_versions_kept"}, "storage");
     read(s, "sync", "storage", &c.storage.sync);
     read(s, "cache_mb", "storage", &c.storage.cache_mb);
+    read(s, "state_versions_kept", "storage", &c.storage.state_versions_kept);
   }
   if (j.contains("mempool")) {
     const Json& m = j["mempool"];
@@ -164,6 +178,16 @@ NodeConfig parse_config_json(std::string_view text) {
     read(j["dns"], "enabled", "dns", &c.dns.enabled);
     read(j["dns"], "listen", "dns", &c.dns.listen);
   }
+  if (j.contains("snapshot")) {
+    only(j["snapshot"], {"interval", "keep"}, "snapshot");
+    read(j["snapshot"], "interval", "snapshot", &c.snapshot.interval);
+    read(j["snapshot"], "keep", "snapshot", &c.snapshot.keep);
+  }
+  if (j.contains("state_sync")) {
+    only(j["state_sync"], {"enabled", "discovery_ms"}, "state_sync");
+    read(j["state_sync"], "enabled", "state_sync", &c.state_sync.enabled);
+    read(j["state_sync"], "discovery_ms", "state_sync", &c.state_sync.discovery_ms);
+  }
   validate(c);
   return c;
 }
@@ -181,7 +205,8 @@ std::string config_to_json(const NodeConfig& c) {
       {"api", {{"listen", c.api.listen}, {"threads", c.api.threads}, {"max_body_bytes", c.api.max_body_bytes},
                {"static_root", c.api.static_root}}},
       {"block", {{"interval_ms", c.block.interval_ms}, {"empty_blocks", c.block.empty_blocks}}},
-      {"storage", {{"sync", c.storage.sync}, {"cache_mb", c.storage.cache_mb}}},
+      {"storage", {{"sync", c.storage.sync}, {"cache_mb", c.storage.cache_mb},
+                   {"state_versions_kept", c.storage.state_versions_kept}}},
       {"mempool", {{"txs_max", c.mempool.txs_max}, {"bytes_max", c.mempool.bytes_max},
                    {"verify_threads", c.mempool.verify_threads}}},
       {"p2p", {{"listen", c.p2p.listen}, {"persistent_peers", c.p2p.persistent_peers},
@@ -193,6 +218,8 @@ std::string config_to_json(const NodeConfig& c) {
                      {"timeout_vote_delta_ms", c.consensus.timeout_vote_delta_ms}}},
       {"log", {{"level", c.log.level}}},
       {"dns", {{"enabled", c.dns.enabled}, {"listen", c.dns.listen}}},
+      {"snapshot", {{"interval", c.snapshot.interval}, {"keep", c.snapshot.keep}}},
+      {"state_sync", {{"enabled", c.state_sync.enabled}, {"discovery_ms", c.state_sync.discovery_ms}}},
   };
   return j.dump(2) + "\n";
 }

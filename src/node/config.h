@@ -25,6 +25,22 @@ struct BlockConfig {
 struct StorageConfig {
   bool sync = true;  // fsync each block; false trades the last blocks on power loss for speed
   std::uint32_t cache_mb = 128;
+  // State tree versions (heights) kept provable; older ones are pruned (docs/STATE.md,
+  // "Pruning"). The default is storage::kStateVersionsKeptDefault.
+  std::uint64_t state_versions_kept = 1000;
+};
+
+// Periodic state snapshots that peers fast-sync from (docs/STATE.md, "Snapshots").
+struct SnapshotConfig {
+  std::uint64_t interval = 0;  // export the state every this many heights; 0 = never
+  std::uint32_t keep = 2;      // newest snapshots kept under HOME/data/snapshots
+};
+
+// Fast sync: a node whose store is empty restores a peer's snapshot instead of replaying
+// every block, then block-syncs from the snapshot's height.
+struct StateSyncConfig {
+  bool enabled = false;
+  std::uint32_t discovery_ms = 10'000;  // how long to wait for a snapshot offer before starting from genesis
 };
 
 struct MempoolConfig {
@@ -74,6 +90,8 @@ struct NodeConfig {
   ConsensusConfig consensus;
   LogConfig log;
   DnsConfig dns;
+  SnapshotConfig snapshot;
+  StateSyncConfig state_sync;
 };
 
 // Throws std::invalid_argument("config: ...") on any problem.

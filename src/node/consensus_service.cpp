@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "node/node.h"
+#include "node/p2p_channels.h"
 
 namespace telco::node {
 namespace {
@@ -13,24 +14,6 @@ using std::chrono::milliseconds;
 constexpr milliseconds kResendInterval{1'000};  // status, own messages, sync requests
 constexpr std::uint32_t kBlocksPerRequest = 8;
 constexpr std::size_t kTxsRelayBatchMax = gossip::kTxsPerMessageMax;
-
-std::vector<p2p::ChannelConfig> node_channels() {
-  using p2p::ChannelConfig;
-  using p2p::OverflowPolicy;
-  return {
-      ChannelConfig{.id = p2p::kChannelConsensusState, .priority = 5, .message_bytes_max = 64,
-                    .queue_messages_max = 64, .queue_bytes_max = 4096, .overflow = OverflowPolicy::kDropNewest},
-      ChannelConfig{.id = p2p::kChannelVotes, .priority = 10, .message_bytes_max = 1 + consensus::kEvidenceBytes,
-                    .queue_messages_max = 8192, .queue_bytes_max = 4 << 20, .overflow = OverflowPolicy::kDropNewest},
-      ChannelConfig{.id = p2p::kChannelBlockParts, .priority = 10,
-                    .message_bytes_max = 1 + consensus::kProposalBytesMax, .queue_messages_max = 16,
-                    .queue_bytes_max = 48 << 20, .overflow = OverflowPolicy::kDropNewest},
-      ChannelConfig{.id = p2p::kChannelMempool, .priority = 2, .message_bytes_max = gossip::kTxsMessageBytesMax,
-                    .queue_messages_max = 1024, .queue_bytes_max = 32 << 20, .overflow = OverflowPolicy::kDropNewest},
-      ChannelConfig{.id = p2p::kChannelBlockSync, .priority = 3, .message_bytes_max = gossip::kBlockResponseBytesMax,
-                    .queue_messages_max = 256, .queue_bytes_max = 48 << 20, .overflow = OverflowPolicy::kDropNewest},
-  };
-}
 
 consensus::EngineConfig engine_config(const chain::Genesis& genesis, const ConsensusConfig& c) {
   consensus::EngineConfig e;
@@ -131,6 +114,7 @@ ConsensusService::ConsensusService(Node& node, const crypto::KeyPair& validator_
   handlers.on_peer_up = [this](const p2p::PeerInfo& info) { post(PeerUp{info.id}); };
   handlers.on_peer_down = [this](const p2p::NodeId& peer, const std::string&) { post(PeerDown{peer}); };
   host_ = std::make_unique<p2p::Host>(std::move(hc), node_key, std::move(handlers));
+  snapshots_ = std::make_unique<SnapshotService>(*node.store_, consensus_dir.parent_path() / "snapshots", config.snapshot);
   for (const std::string& peer : config.p2p.persistent_peers) {
     std::string error;
     if (!host_->add_persistent_peer(peer, &error)) {
@@ -176,6 +160,7 @@ consensus::HeightContext ConsensusService::committed_context() const {
 void ConsensusService::start() {
   if (thread_.joinable()) return;
   host_->start();
+  snapshots_->start();
   const std::uint64_t now_ms = node_.clock_();
   const consensus::HeightContext context = committed_context();
   const std::size_t cut = replica_->start(context, now_ms);
@@ -198,6 +183,7 @@ void ConsensusService::stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   host_->stop();  // after the thread: no callback posts into a dead service
+  snapshots_->stop();
 }
 
 void ConsensusService::post(Event event) {
@@ -215,6 +201,7 @@ void ConsensusService::post(Event event) {
 }
 
 void ConsensusService::on_network_message(const p2p::NodeId& peer, p2p::ChannelId channel, Bytes payload) {
+  if (channel == p2p::kChannelSnapshot) return snapshots_->on_message(*host_, peer, payload);
   codec::DecodeError error = codec::DecodeError::kNone;
   auto message = gossip::decode(payload, &error);
   if (!message) {

@@ -34,6 +34,7 @@
 #include "node/chain_application.h"
 #include "node/config.h"
 #include "node/gossip.h"
+#include "node/snapshot_service.h"
 #include "p2p/host.h"
 
 namespace telco::node {
@@ -97,6 +98,8 @@ class ConsensusService {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<consensus::Replica> replica_;
   std::unique_ptr<p2p::Host> host_;
+  // Snapshots for peers that fast-sync: periodic export and the snapshot channel's answers.
+  std::unique_ptr<SnapshotService> snapshots_;
 
   // Inbox of the consensus thread, filled by the p2p delivery thread and the API.
   static constexpr std::size_t kInboxMax = 20'000;

@@ -23,6 +23,7 @@ inline constexpr ChannelId kChannelBlockParts = 3;
 inline constexpr ChannelId kChannelMempool = 4;
 inline constexpr ChannelId kChannelBlockSync = 5;
 inline constexpr ChannelId kChannelPex = 6;  // reserved: peer exchange (owned by the host)
+inline constexpr ChannelId kChannelSnapshot = 7;  // state snapshots for fast sync
 
 // No message on any channel may exceed this, whatever a channel declares: it bounds what one
 // peer can make us buffer for one message (docs/P2P.md, "Limits").

@@ -4,6 +4,7 @@
 #include <span>
 
 #include "state/smt_hash.h"
+#include "state/tree_build.h"
 
 namespace telco::state {
 namespace {
@@ -16,11 +17,7 @@ struct Op {
 };
 
 // A leaf to place under a subtree: a put, or an existing leaf that stays.
-struct LeafRef {
-  const crypto::Hash32* path;
-  const Bytes* key;
-  const Bytes* value;
-};
+using LeafRef = SubtreeLeaf;
 
 Node load_node(const NodeReader& reader, Version version, const NibblePath& path) {
   auto bytes = reader.get_node(encode_node_key(version, path));
@@ -156,6 +153,20 @@ Child root_child(const Node& root, Version version) {
 }
 
 }  // namespace
+
+Child build_subtree(Version version, NibblePath prefix, std::span<const SubtreeLeaf> leaves,
+                    std::vector<std::pair<Bytes, Bytes>>& new_nodes) {
+  struct NoNodes final : NodeReader {
+    std::optional<Bytes> get_node(ByteView) const override { return std::nullopt; }
+  };
+  const NoNodes none;
+  TreeUpdate out;
+  out.version = version;
+  Updater updater(none, version, out);
+  Child child = updater.build(leaves, prefix);
+  for (auto& node : out.new_nodes) new_nodes.push_back(std::move(node));
+  return child;
+}
 
 TreeUpdate apply_writes(const NodeReader& nodes, std::optional<Version> base, Version version, const Writes& writes) {
   if (base && *base >= version) throw std::logic_error("state tree versions must increase");

@@ -28,8 +28,14 @@ constexpr std::array<const char*, kCfCount> kCfNames = {
     "smt_nodes", "smt_stale"};
 
 constexpr std::uint64_t kWalBytesMax = 128ull << 20;
+// One past the longest key in the state and tree families (state keys <= 128 bytes).
+constexpr std::size_t kStateKeyBytesMaxForWipe = 130;
 constexpr std::string_view kGenesisKey = "genesis";
 constexpr std::string_view kHeadKey = "head";
+// A snapshot restore in progress: the manifest, and one "restore/" || u32 BE index per chunk done.
+constexpr std::string_view kRestoreKey = "restore";
+constexpr std::string_view kRestoreChunkPrefix = "restore/";
+
 rocksdb::Slice slice(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 ByteView view(const rocksdb::Slice& s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 ByteView view(const std::string& s) { return as_bytes(s); }
@@ -185,6 +191,10 @@ void put_writes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, con
 void Store::init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes,
                          const state::TreeUpdate& tree, std::uint64_t genesis_time_ms) {
   if (head()) throw StorageError("store already initialised");
+  if (restore_manifest()) {
+    throw StorageError("this store holds an interrupted snapshot restore: resume it (telcod snapshot restore, or "
+                       "start with state sync on) or remove the data directory");
+  }
   if (tree.version != 0) throw std::logic_error("genesis state tree must be version 0");
   const crypto::Hash32& state_root = tree.root_hash;
   rocksdb::WriteBatch batch;
@@ -274,6 +284,111 @@ std::optional<std::pair<std::uint64_t, Bytes>> Store::validator_change_at_or_bef
   if (!it->Valid() || !it->key().starts_with(prefix)) return std::nullopt;
   const ByteView v = view(it->value());
   return std::pair{validator_change_height(it->key()), Bytes(v.begin(), v.end())};
+}
+
+namespace {
+
+Bytes restore_chunk_key(std::uint32_t index) {
+  Bytes k(kRestoreChunkPrefix.begin(), kRestoreChunkPrefix.end());
+  for (int i = 3; i >= 0; --i) k.push_back(static_cast<std::uint8_t>(index >> (8 * i)));
+  return k;
+}
+
+}  // namespace
+
+std::optional<Bytes> Store::restore_manifest() const {
+  auto v = impl_->read(kMeta, as_bytes(kRestoreKey));
+  if (!v) return std::nullopt;
+  return Bytes(v->begin(), v->end());
+}
+
+void Store::restore_begin(ByteView manifest) {
+  if (head()) throw StorageError("cannot restore a snapshot into a store that has a chain: use an empty data directory");
+  rocksdb::WriteBatch batch;
+  wipe_restore(batch);
+  check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kRestoreKey)), slice(manifest)), "batch put");
+  check(impl_->db->Write(impl_->write_options, &batch), "begin snapshot restore");
+}
+
+void Store::restore_abandon() {
+  if (head()) throw StorageError("cannot abandon a restore in a store that has a chain");
+  rocksdb::WriteBatch batch;
+  wipe_restore(batch);
+  check(batch.Delete(impl_->cfs[kMeta], slice(as_bytes(kRestoreKey))), "batch delete");
+  check(impl_->db->Write(impl_->write_options, &batch), "abandon snapshot restore");
+}
+
+void Store::wipe_restore(rocksdb::WriteBatch& batch) {
+  // Whatever an interrupted restore left: every state key and tree node (no head, so nothing
+  // else can be there), and its progress marks. Keys are at most 128 bytes, node keys 41.
+  const std::string all_end(kStateKeyBytesMaxForWipe, '\xff');
+  auto* const* cf = impl_->cfs.data();
+  check(batch.DeleteRange(cf[kState], rocksdb::Slice(""), rocksdb::Slice(all_end)), "batch delete range");
+  check(batch.DeleteRange(cf[kSmtNodes], rocksdb::Slice(""), rocksdb::Slice(all_end)), "batch delete range");
+  check(batch.DeleteRange(cf[kSmtStale], rocksdb::Slice(""), rocksdb::Slice(all_end)), "batch delete range");
+  const Bytes first = restore_chunk_key(0);
+  const Bytes last = restore_chunk_key(UINT32_MAX);
+  check(batch.DeleteRange(cf[kMeta], slice(first), slice(last)), "batch delete range");
+  check(batch.Delete(cf[kMeta], slice(last)), "batch delete");
+}
+
+std::map<std::uint32_t, Bytes> Store::restore_chunks_done() const {
+  std::map<std::uint32_t, Bytes> out;
+  const Bytes prefix(kRestoreChunkPrefix.begin(), kRestoreChunkPrefix.end());
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kMeta]));
+  for (it->Seek(slice(prefix)); it->Valid(); it->Next()) {
+    const ByteView key = view(it->key());
+    if (key.size() != prefix.size() + 4 || !std::equal(prefix.begin(), prefix.end(), key.begin())) break;
+    std::uint32_t index = 0;
+    for (std::size_t i = prefix.size(); i < key.size(); ++i) index = (index << 8) | key[i];
+    const ByteView value = view(it->value());
+    out.emplace(index, Bytes(value.begin(), value.end()));
+  }
+  check(it->status(), "scan snapshot restore progress");
+  return out;
+}
+
+void Store::restore_chunk(std::uint32_t index, const std::vector<std::pair<Bytes, Bytes>>& leaves,
+                          const std::vector<std::pair<Bytes, Bytes>>& nodes, ByteView lone_chunk) {
+  if (head() || !restore_manifest()) throw std::logic_error("restore_chunk without restore_begin");
+  auto* const* cf = impl_->cfs.data();
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : leaves) check(batch.Put(cf[kState], slice(key), slice(value)), "batch put");
+  for (const auto& [key, node] : nodes) check(batch.Put(cf[kSmtNodes], slice(key), slice(node)), "batch put");
+  check(batch.Put(cf[kMeta], slice(restore_chunk_key(index)), slice(lone_chunk)), "batch put");
+  // Chunks need not survive power loss one by one (a lost one is fetched again), only
+  // arrive whole: no fsync here; restore_finish syncs.
+  rocksdb::WriteOptions options = impl_->write_options;
+  options.sync = false;
+  check(impl_->db->Write(options, &batch), "write snapshot chunk");
+}
+
+void Store::restore_finish(const crypto::Hash32& genesis_hash, const chain::BlockHeader& header,
+                           const chain::Commit& commit, const state::TreeUpdate& upper) {
+  if (head() || !restore_manifest()) throw std::logic_error("restore_finish without restore_begin");
+  if (upper.version != header.height || upper.root_hash != header.state_root) {
+    throw std::logic_error("restored state tree does not match the snapshot header");
+  }
+  auto* const* cf = impl_->cfs.data();
+  const Bytes hk = height_key(header.height);
+  const crypto::Hash32 hash = header.hash();
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, node] : upper.new_nodes) check(batch.Put(cf[kSmtNodes], slice(key), slice(node)), "batch put");
+  check(batch.Put(cf[kHeaders], slice(hk), slice(header.encode())), "batch put");
+  check(batch.Put(cf[kCommits], slice(hk), slice(commit.encode())), "batch put");
+  check(batch.Put(cf[kBlockIndex], slice(hash), slice(hk)), "batch put");
+  impl_->tree.put_oldest(batch, header.height);
+  const Bytes first = restore_chunk_key(0);
+  const Bytes last = restore_chunk_key(UINT32_MAX);
+  check(batch.DeleteRange(cf[kMeta], slice(first), slice(last)), "batch delete range");
+  check(batch.Delete(cf[kMeta], slice(last)), "batch delete");
+  check(batch.Delete(cf[kMeta], slice(as_bytes(kRestoreKey))), "batch delete");
+  check(batch.Put(cf[kMeta], slice(as_bytes(kGenesisKey)), slice(genesis_hash)), "batch put");
+  const Head h{header.height, hash, header.time_ms, header.state_root};
+  check(batch.Put(cf[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(h))), "batch put");
+  rocksdb::WriteOptions options = impl_->write_options;
+  options.sync = true;  // the chunks before it were not synced one by one: make them all durable now
+  check(impl_->db->Write(options, &batch), "finish snapshot restore");
 }
 
 std::optional<chain::Block> Store::block(std::uint64_t height) const {

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +28,10 @@
 #include "state/commitment.h"
 #include "state/state_view.h"
 #include "state/write_set.h"
+
+namespace rocksdb {
+class WriteBatch;
+}
 
 namespace telco::storage {
 
@@ -109,6 +114,27 @@ class Store final : public state::CommittedState {
   // The record with the greatest effective height <= height, if any.
   std::optional<std::pair<std::uint64_t, Bytes>> validator_change_at_or_before(std::uint64_t height) const;
 
+  // --- snapshot restore (node/snapshot_restore.h drives it) ------------------------------
+  // A store with no head takes a verified snapshot in pieces: restore_begin records the
+  // manifest; each restore_chunk writes one chunk's keys (state family) and tree nodes with
+  // a mark that it is done, in one batch; restore_finish writes the nodes above the chunks,
+  // the header and commit of the snapshot's height, state_oldest and the head in a last
+  // one. Until then the store has no head: a crash leaves a restore to resume or wipe, never
+  // a state that looks whole. init_genesis refuses a store with a restore pending.
+  std::optional<Bytes> restore_manifest() const;
+  // Throws if the store has a head. Wipes any earlier partial restore, then records `manifest`.
+  void restore_begin(ByteView manifest);
+  // Wipes a partial restore and its manifest: the store is empty again.
+  void restore_abandon();
+  // Chunks written so far: index -> the chunk's encoding when it holds one key (its leaf
+  // goes into a parent node at the end), else empty.
+  std::map<std::uint32_t, Bytes> restore_chunks_done() const;
+  void restore_chunk(std::uint32_t index, const std::vector<std::pair<Bytes, Bytes>>& leaves,
+                     const std::vector<std::pair<Bytes, Bytes>>& nodes, ByteView lone_chunk);
+  // `upper` is state::upper_nodes (version = header.height, root = header.state_root).
+  void restore_finish(const crypto::Hash32& genesis_hash, const chain::BlockHeader& header,
+                      const chain::Commit& commit, const state::TreeUpdate& upper);
+
   std::optional<chain::Block> block(std::uint64_t height) const;
   std::optional<chain::BlockHeader> header(std::uint64_t height) const;
   std::optional<chain::Commit> commit(std::uint64_t height) const;
@@ -122,6 +148,7 @@ class Store final : public state::CommittedState {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  void wipe_restore(rocksdb::WriteBatch& batch);
   std::unique_ptr<Impl> impl_;
 };
 

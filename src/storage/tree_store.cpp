@@ -42,6 +42,10 @@ state::Version TreeColumns::oldest_version() const {
   return parse_height_key(as_bytes(value));
 }
 
+void TreeColumns::put_oldest(rocksdb::WriteBatch& batch, state::Version oldest) const {
+  check(batch.Put(meta, slice(as_bytes(kOldestKey)), slice(height_key(oldest))), "batch put");
+}
+
 void TreeColumns::put_update(rocksdb::WriteBatch& batch, const state::TreeUpdate& update) const {
   // New nodes all carry this version, the largest so far: keys arrive in order (appends).
   for (const auto& [key, node] : update.new_nodes) check(batch.Put(nodes, slice(key), slice(node)), "batch put");
@@ -70,7 +74,7 @@ void TreeColumns::prune(rocksdb::WriteBatch& batch, state::Version version, std:
     check(batch.Delete(stale, key), "batch delete");
   }
   check(it->status(), "scan state tree stale index");
-  check(batch.Put(meta, slice(as_bytes(kOldestKey)), slice(height_key(through))), "batch put");
+  put_oldest(batch, through);
 }
 
 }  // namespace telco::storage

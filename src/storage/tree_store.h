@@ -23,6 +23,7 @@ struct TreeColumns {
 
   std::optional<Bytes> get_node(ByteView node_key) const;
   state::Version oldest_version() const;
+  void put_oldest(rocksdb::WriteBatch& batch, state::Version oldest) const;
   // New nodes and the stale index of one version.
   void put_update(rocksdb::WriteBatch& batch, const state::TreeUpdate& update) const;
   // Deletes (in the batch) the nodes no version in the newest `versions_kept` needs, once

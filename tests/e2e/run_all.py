@@ -14,6 +14,7 @@ import test_crash
 import test_device
 import test_light
 import test_naming
+import test_snapshot
 import test_validator_change
 
 
@@ -33,6 +34,7 @@ TESTS = [
     test_light.test_verify_long_chain_shows_progress,
     test_naming.test_naming_over_dns_and_cli,
     test_device.test_device_authenticates_online_and_offline_then_fails_when_stolen,
+    test_snapshot.test_fresh_node_fast_syncs_from_a_snapshot_over_p2p,
 ]
 
 

@@ -107,3 +107,37 @@ device_records = {
 }
 for i, (name, body) in enumerate(device_records.items()):
     put("fuzz_device_records", name, bytes([i]) + body)
+
+# Snapshots (docs/STATE.md, "Snapshots"): a one-chunk manifest, a chunk of three leaves,
+# and each snapshot-channel message.
+import hashlib
+
+
+def h(b):
+    return hashlib.blake2b(b, digest_size=32).digest()
+
+
+def leaf(key, value):
+    return h(b"telco/smt/leaf" + h(b"telco/smt/key" + key) + h(b"telco/smt/value" + value))
+
+
+snap_leaves = [(bytes([1]) + bytes([i]) * 20, u64(1000 * i) + u64(i)) for i in range(1, 4)]
+snap_leaves.sort(key=lambda kv: h(b"telco/smt/key" + kv[0]))
+chunk = bytes([1, 0]) + u32(len(snap_leaves)) + b"".join(u32(len(k)) + k + u32(len(v)) + v for k, v in snap_leaves)
+empty = h(b"telco/smt/empty")
+manifest_one = (bytes([1]) + u64(40) + leaf(*snap_leaves[0]) + u64(1) + u32(1)
+                + bytes([0]) + u64(1) + u32(6 + 8 + 37) + leaf(*snap_leaves[0]))
+manifest_split = bytes([1]) + u64(40) + empty + u64(0) + u32(16) + b"".join(
+    bytes([1, n << 4]) + u64(0) + u32(0) + empty for n in range(16))
+put("fuzz_snapshot_decode", "chunk", bytes([0]) + chunk)
+put("fuzz_snapshot_decode", "manifest_one", bytes([1]) + manifest_one)
+put("fuzz_snapshot_decode", "manifest_split", bytes([1]) + manifest_split)
+put("fuzz_snapshot_messages", "offers_request", bytes([1]))
+put("fuzz_snapshot_messages", "offers", bytes([2]) + u32(1) + u64(40) + h(manifest_one) + u32(1) + u64(1))
+put("fuzz_snapshot_messages", "manifest_request", bytes([3]) + u64(40))
+put("fuzz_snapshot_messages", "manifest_response", bytes([4]) + u32(len(manifest_one)) + manifest_one
+    + u32(len(bytes.fromhex(vectors["block"]["header_bytes"]))) + bytes.fromhex(vectors["block"]["header_bytes"])
+    + u32(len(bytes.fromhex(vectors["commit"]["commit_bytes"]))) + bytes.fromhex(vectors["commit"]["commit_bytes"]))
+put("fuzz_snapshot_messages", "chunk_request", bytes([5]) + u64(40) + u32(0))
+put("fuzz_snapshot_messages", "chunk_response", bytes([6]) + u64(40) + u32(0) + u32(len(chunk)) + chunk)
+put("fuzz_snapshot_messages", "unavailable", bytes([7]) + u64(40) + u32(0xffffffff))
