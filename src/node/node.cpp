@@ -8,6 +8,7 @@
 #include "chain/merkle.h"
 #include "modules/bank/account.h"
 #include "modules/validator/payloads.h"
+#include "modules/validator/state.h"
 #include "node/validator_history.h"
 
 namespace telco::node {
@@ -56,6 +57,16 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
     spdlog::info("initialised chain {} from genesis {}", genesis_->chain_id, crypto::to_hex(genesis_hash_));
   }
   head_ = *store_->head();
+  // A node restored from a state snapshot has the chain's current set in state but none of
+  // the change history before the snapshot: the state's record seeds it.
+  if (auto record = modules::validator::load_set(*store_); record && record->effective_height > 1) {
+    const std::uint64_t e = record->effective_height;
+    const auto known = store_->validator_change_at_or_before(e);
+    if (!known || known->first != e) {
+      store_->put_validator_change(
+          e, encode_change_record({e, modules::validator::load_updates(*store_), std::move(record->validators), {}}));
+    }
+  }
   // A crash between a change's block batch and its proof leaves the record without one.
   if (auto last = store_->validator_change_at_or_before(head_.height + 1)) complete_change_record(last->first);
   state_cache_ = std::make_unique<StateCache>(*store_);

@@ -21,11 +21,13 @@
 
 namespace telco::node {
 
-// The validator set that signs `height`, as a node that trusts only its genesis knows it.
-// Today no transaction changes the set, so it is the genesis set advanced height - 1
-// proposer steps (as ConsensusService::committed_context computes it). When validator-set
-// changes are stored in state, this is where a restoring node must follow the hand-overs
-// from genesis to `height` (light/validator_change.h) before trusting a snapshot.
+// The validator set that signs `height`, as a node that trusts only its genesis knows it:
+// the genesis set advanced height - 1 proposer steps. On a chain whose set changed before
+// `height` (validator.update, docs/CONSENSUS.md) the snapshot's commit therefore does not
+// verify and the snapshot is refused — safe, not yet useful: following the hand-overs from
+// genesis (light/validator_change.h, the records GET /v1/validators/changes serves) over
+// p2p is the step still to build. A change made by block `height` itself is carried by
+// the snapshot's state, from which the restored node seeds its change history (Node).
 consensus::ValidatorSet trusted_validator_set(const chain::Genesis& genesis, std::uint64_t height);
 
 // Empty if the snapshot may be restored: header of this chain at manifest.height, commit
