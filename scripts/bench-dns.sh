@@ -19,7 +19,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { python3 scripts/free-port.py; }
 
 api=$(free_port); dns=$(free_port); nsd_port=$(free_port)
 telcod="$build/apps/telcod/telcod"; telco="$build/apps/telco/telco"

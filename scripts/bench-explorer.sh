@@ -34,7 +34,7 @@ if [ ! -f "$home/genesis.json" ]; then
   echo "bench-explorer: filling $home with $blocks blocks..." >&2
   "$build/tests/browser/telco-fill-chain" --home "$home" --blocks "$blocks" >&2
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 scripts/free-port.py)
 "$build/apps/telcod/telcod" --home "$home" start --api-listen "127.0.0.1:$port" --log-level warn \
   --static-root "$root/web/explorer" >"$work/telcod.log" 2>&1 &
 node_pid=$!

@@ -32,7 +32,7 @@ cleanup() {
   if [[ "${BENCH_KEEP:-0}" != 1 ]]; then rm -rf "$dir"; else echo "bench-sync: kept $dir" >&2; fi
 }
 trap cleanup EXIT
-port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+port() { python3 scripts/free-port.py; }
 accounts=$(( txs > 1000 ? txs : 1000 ))
 "$build/bench/telco-bench" accounts --count "$accounts" --out "$dir/accounts.json" >/dev/null
 api_base=$(port); p2p_base=$(port)

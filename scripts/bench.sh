@@ -104,7 +104,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 scripts/free-port.py
 }
 port=$(free_port)
 url=http://127.0.0.1:$port

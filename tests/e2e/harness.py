@@ -1,7 +1,9 @@
 """Helpers for end-to-end tests: real telcod processes on loopback, in temp dirs, on free
 ports; real clients (the telco CLI, curl, telco-bench). Python standard library only."""
 import json
+import http.client as http_client
 import os
+import random
 import shutil
 import signal
 import socket
@@ -21,10 +23,42 @@ def check(condition, message):
         raise TestFailure(message)
 
 
-def free_port():
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def _is_free(port):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_ports(n=1):
+    """A base port with n consecutive free ports, all below the kernel's ephemeral range.
+
+    A port the kernel may hand out as a client's source port is unsafe for a server that is
+    not listening yet: a readiness probe to it can connect to itself (TCP simultaneous open)
+    and read its own request back as the reply, and meanwhile the server cannot bind it."""
+    low, _ = _ephemeral_range()
+    top = max(low, 12000) - n
+    rng = random.Random()
+    for _ in range(500):
+        base = rng.randrange(10000, top)
+        if all(_is_free(base + i) for i in range(n)):
+            return base
+    raise RuntimeError("no block of free ports below the ephemeral range")
+
+
+def free_port():
+    return free_ports(1)
 
 
 class Binaries:
@@ -85,8 +119,8 @@ class Node:
                 status, body = http("GET", self.url + "/v1/status", timeout=2)
                 if status == 200:
                     return body
-            except (urllib.error.URLError, ConnectionError, socket.timeout):
-                pass
+            except (urllib.error.URLError, http_client.HTTPException, OSError):
+                pass  # not listening yet
             time.sleep(0.05)
         raise TestFailure(f"telcod did not answer on {self.url} within 30 s")
 

@@ -3,33 +3,16 @@ the homes, each node runs as its own process on loopback ports, and optionally e
 runs through a userspace relay (relay.py) that delays, drops or partitions it."""
 import json
 import os
-import random
-import socket
 import subprocess
 import time
 
-from harness import Node, check, http
+from harness import Node, check, free_ports, http
 from relay import Relay
 
 
 def free_port_block(n):
     """A base port with n consecutive ports free (telcod testnet numbers ports base + i)."""
-    rng = random.Random()
-    for _ in range(200):
-        base = rng.randrange(20000, 60000 - n)
-        sockets = []
-        try:
-            for i in range(n):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sockets.append(s)
-                s.bind(("127.0.0.1", base + i))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no block of free ports")
+    return free_ports(n)
 
 
 class Validator(Node):
