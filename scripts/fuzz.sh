@@ -38,41 +38,66 @@ if (( ${#targets[@]} == 0 )); then
   exit 1
 fi
 
-failed=0
-summary=()
-for t in "${targets[@]}"; do
-  bin="$build/tests/fuzz/$t"
+# Targets run side by side, one per core: each libFuzzer process is single-threaded.
+parallel=${TELCO_FUZZ_JOBS:-$(nproc)}
+results="$build/results"
+rm -rf "$results"
+mkdir -p "$results"
+
+# run_one TARGET: fuzzes one target and writes its summary line to $results/TARGET.
+run_one() {
+  local t=$1
+  local bin="$build/tests/fuzz/$t"
   if [[ ! -x "$bin" ]]; then
-    summary+=("$(printf '%-22s %-8s %s' "$t" FAILED "not built")")
-    failed=1
-    continue
+    printf '%-22s %-8s %s\n' "$t" FAILED "not built" >"$results/$t"
+    return
   fi
-  work="$build/corpus/$t"
-  artifacts="$build/artifacts/$t"
-  log="$build/logs/$t.log"
+  local work="$build/corpus/$t" artifacts="$build/artifacts/$t" log="$build/logs/$t.log"
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
-  seeds=()
+  local seeds=() dict=()
   [[ -d "$root/tests/fuzz/corpus/$t" ]] && seeds+=("$root/tests/fuzz/corpus/$t")
-  dict=()
   [[ -f "$root/tests/fuzz/$t.dict" ]] && dict+=("-dict=$root/tests/fuzz/$t.dict")
-  printf '==== %s (%s s)\n' "$t" "$seconds"
-  status=ok
+  local status=ok
   if ! ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
       "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$artifacts/" "${dict[@]}" "$work" "${seeds[@]}" >"$log" 2>&1; then
     status=FAILED
-    failed=1
   fi
+  local runs cov corp detail
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
   corp=$(find "$work" -type f | wc -l)
   detail="runs=${runs:-?} cov=${cov:-?} corpus=$corp"
   if [[ $status != ok ]]; then
     detail="$detail  log: $log"
-    grep -E 'ERROR|invariant violated|runtime error|deadly signal|Test unit written' "$log" | head -5 || true
-    ls "$artifacts" 2>/dev/null | sed "s|^|    artifact: $artifacts/|" | head -5
+    {
+      grep -E 'ERROR|invariant violated|runtime error|deadly signal|Test unit written' "$log" | head -5 || true
+      ls "$artifacts" 2>/dev/null | sed "s|^|    artifact: $artifacts/|" | head -5
+    } >"$results/$t.detail"
   fi
-  summary+=("$(printf '%-22s %-8s %s' "$t" "$status" "$detail")")
+  printf '%-22s %-8s %s\n' "$t" "$status" "$detail" >"$results/$t"
+}
+
+echo "fuzzing ${#targets[@]} targets for $seconds s each, $parallel at a time"
+running=0
+for t in "${targets[@]}"; do
+  if (( running >= parallel )); then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  printf '==== %s (%s s)\n' "$t" "$seconds"
+  run_one "$t" &
+  running=$((running + 1))
+done
+wait
+
+failed=0
+summary=()
+for t in "${targets[@]}"; do
+  [[ -f "$results/$t.detail" ]] && cat "$results/$t.detail"
+  line=$(cat "$results/$t" 2>/dev/null || printf '%-22s %-8s %s' "$t" FAILED "no result")
+  [[ "$line" == *" ok "* ]] || failed=1
+  summary+=("$line")
 done
 
 echo

@@ -17,8 +17,18 @@ root=$(pwd)
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 jobs=$(nproc)
 skip=" ${TELCO_TEST_SKIP:-} "
-stage() { printf '\n==== %s ====\n' "$*"; }
 started=$(date +%s)
+stage_started=$started
+stage_name=""
+# Prints how long the previous stage took, then the next stage's banner.
+stage() {
+  local now
+  now=$(date +%s)
+  [[ -n "$stage_name" ]] && printf '(%s: %d s)\n' "$stage_name" $((now - stage_started))
+  stage_name="$*"
+  stage_started=$now
+  printf '\n==== %s ====  (%d s since start)\n' "$*" $((now - started))
+}
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 total_passed=0
@@ -91,6 +101,6 @@ if [[ "$skip" != *" bench "* ]]; then
   TELCO_BENCH_BUILD=build bash scripts/bench.sh --quick
 fi
 
-echo
+stage "done"
 echo "all stages passed in $(( $(date +%s) - started )) s"
 echo "tests: $total_passed passed, $total_failed failed"

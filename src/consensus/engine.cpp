@@ -11,20 +11,14 @@ namespace {
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
-// TimeoutConfig: the commit wait is skipped after a non-empty block that every validator
-// of its set precommitted.
-bool commit_wait_skippable(const HeightContext& c) {
-  if (!c.last_validators || c.prev_tx_count == 0) return false;
+// The members of the last commit's set whose precommit is in it (TimeoutConfig).
+std::vector<bool> last_commit_signers(const HeightContext& c) {
+  if (!c.last_validators) return {};
   std::vector<bool> signed_by(c.last_validators->size(), false);
-  std::size_t count = 0;
   for (const chain::CommitSig& sig : c.last_commit.signatures) {
-    const auto index = c.last_validators->index_of(sig.validator);
-    if (index && !signed_by[*index]) {
-      signed_by[*index] = true;
-      ++count;
-    }
+    if (const auto index = c.last_validators->index_of(sig.validator)) signed_by[*index] = true;
   }
-  return count == signed_by.size();
+  return signed_by;
 }
 
 std::uint64_t grown(std::uint64_t base, std::uint64_t delta, Round round) {
@@ -79,7 +73,9 @@ Actions Engine::start(HeightContext context, std::uint64_t now_ms) {
   flags_.clear();
   synced_commit_.reset();
   reported_.clear();
-  if (config_.timeouts.commit_ms == 0 || commit_wait_skippable(*context_)) {
+  last_signers_ = last_commit_signers(*context_);
+  last_missing_ = static_cast<std::size_t>(std::count(last_signers_.begin(), last_signers_.end(), false));
+  if (config_.timeouts.commit_ms == 0 || commit_wait_skippable()) {
     start_round(0, now_ms);
   } else {
     step_ = Step::kNewHeight;
@@ -116,6 +112,7 @@ Actions Engine::on_proposal(const Proposal& p, std::uint64_t now_ms) {
 }
 
 Actions Engine::on_vote(const Vote& v, std::uint64_t now_ms) {
+  if (context_ && !decided_ && v.height + 1 == context_->height) return on_late_precommit(v, now_ms);
   if (!context_ || decided_ || v.height != context_->height || v.round > kRoundMax) return {};
   if (votes_->holds(v) || !verify_vote_signature(v, config_.chain_id)) return {};
   // An equivocator's second value counts only if it can matter: nil, or a block we hold.
@@ -124,6 +121,32 @@ Actions Engine::on_vote(const Vote& v, std::uint64_t now_ms) {
   if (added.result == HeightVotes::Result::kConflict) report_conflict(added.first, v);
   if (added.result != HeightVotes::Result::kNew && added.result != HeightVotes::Result::kConflict) return take();
   settle(now_ms);
+  return take();
+}
+
+// TimeoutConfig: the commit wait is skipped after a non-empty block once every validator of
+// its set has precommitted it: in the commit we formed at the quorum, or late (below).
+bool Engine::commit_wait_skippable() const {
+  return context_->last_validators && context_->prev_tx_count > 0 && last_missing_ == 0;
+}
+
+// A precommit for the block just decided, from a validator missing in our commit, arriving
+// while we wait before round 0. It changes nothing but the wait: the commit is already
+// stored and the next proposal carries the one formed at the quorum.
+Actions Engine::on_late_precommit(const Vote& v, std::uint64_t now_ms) {
+  if (step_ != Step::kNewHeight || last_missing_ == 0 || !context_->last_validators) return {};
+  if (v.type != VoteType::kPrecommit || v.round != context_->last_commit.round ||
+      v.block_hash != context_->last_commit.block_hash) {
+    return {};
+  }
+  const auto index = context_->last_validators->index_of(v.validator);
+  if (!index || last_signers_[*index] || !verify_vote_signature(v, config_.chain_id)) return {};
+  last_signers_[*index] = true;
+  --last_missing_;
+  if (commit_wait_skippable()) {
+    start_round(0, now_ms);
+    settle(now_ms);
+  }
   return take();
 }
 

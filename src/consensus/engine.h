@@ -35,11 +35,13 @@ const char* step_name(Step s);
 // commit_ms is the wait between a decision and round 0 of the next height (CometBFT's
 // timeout_commit; the paper's 0): it sets the minimum block interval, lets late precommits
 // reach peers, and keeps a lone validator from deciding heights in a tight loop. Messages
-// of the new height are counted while waiting. The wait is skipped (round 0 starts at once)
-// when last_commit carries the precommit of every member of the set that signed it and the
-// previous block held transactions: nobody is left to wait for, and there is work queued;
-// an idle chain keeps one empty block per commit_ms. (The commit is formed at the quorum,
-// so this fires only when every precommit arrived by then.) Both inputs are in the HeightContext, so the rule stays a pure function.
+// of the new height are counted while waiting. The wait ends early (round 0 starts) once
+// every member of the set that signed last_commit has precommitted the decided block and
+// that block held transactions: nobody is left to wait for, and there is work queued; an
+// idle chain keeps one empty block per commit_ms. The commit is formed at the quorum, so
+// precommits that arrive after it (votes of height - 1, passed to on_vote while waiting)
+// are counted too, as CometBFT does with all precommits in. Every input is an event or
+// the HeightContext, so the rule stays a pure function.
 struct TimeoutConfig {
   std::uint64_t commit_ms = 1'000;
   std::uint64_t propose_ms = 3'000;
@@ -193,6 +195,8 @@ class Engine {
   bool upon_commit_quorum();                                                 // 49-54
   bool upon_round_skip(std::uint64_t now_ms);                                // 55-56
   void settle(std::uint64_t now_ms);
+  bool commit_wait_skippable() const;
+  Actions on_late_precommit(const Vote& v, std::uint64_t now_ms);
 
   void broadcast_vote(VoteType type, const Hash32& value, std::uint64_t now_ms);
   void schedule(Step step);
@@ -228,6 +232,8 @@ class Engine {
   std::map<Round, RoundFlags> flags_;
   std::optional<chain::Commit> synced_commit_;
   std::set<std::tuple<crypto::PublicKey, Round, VoteType>> reported_;
+  std::vector<bool> last_signers_;  // members of last_validators whose precommit we hold
+  std::size_t last_missing_ = 0;    // members not in last_signers_
 
   Actions out_;
 };

@@ -345,7 +345,12 @@ void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& 
     return;
   }
   const std::uint64_t h = message_height(message);
+  const auto* vote = std::get_if<consensus::Vote>(&message);
   if (h == engine_height()) {
+    deliver_consensus(message, now_ms);
+  } else if (vote && vote->type == consensus::VoteType::kPrecommit && h + 1 == engine_height()) {
+    // A precommit for the block just decided that came after our quorum: the engine counts
+    // it to end the commit wait early once every validator's is in (TimeoutConfig).
     deliver_consensus(message, now_ms);
   } else if (h == engine_height() + 1 && next_height_.size() < kNextHeightBufferMax) {
     next_height_.push_back(std::move(message));

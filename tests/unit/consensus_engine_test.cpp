@@ -459,5 +459,54 @@ TEST_F(CommitWaitTest, ADuplicatedSignatureDoesNotStandForAMissingValidator) {
   EXPECT_TRUE(waits(start(c)));
 }
 
+// Precommits of the decided block that arrive after the quorum (height - 1) end the wait
+// once every validator's is in; anything else about them leaves the wait alone.
+class LatePrecommitTest : public CommitWaitTest {
+ protected:
+  static EngineConfig config() {
+    EngineConfig c{kChainId, {}, {}};
+    c.timeouts.commit_ms = 200;
+    return c;
+  }
+  Engine engine{config(), key(3).public_key()};
+  HeightContext context = height2(3, 10);  // validator 3's precommit is missing
+  Vote late(std::size_t signer = 3) const { return vote(signer, VoteType::kPrecommit, 0, context.last_commit.block_hash, 1); }
+  void SetUp() override { ASSERT_TRUE(waits(engine.start(context, kGenesisMs + 10))); }
+};
+
+TEST_F(LatePrecommitTest, TheLastMissingPrecommitStartsRoundZero) {
+  engine.on_vote(late(), kGenesisMs + 12);
+  EXPECT_EQ(engine.step(), Step::kPropose);
+  EXPECT_EQ(engine.round(), 0);
+  EXPECT_EQ(engine.height(), 2u);
+}
+
+TEST_F(LatePrecommitTest, AnythingElseKeepsWaiting) {
+  Hash32 other = context.last_commit.block_hash;
+  other[0] ^= 1;
+  Vote wrong_block = vote(3, VoteType::kPrecommit, 0, other, 1);
+  Vote wrong_round = vote(3, VoteType::kPrecommit, 1, context.last_commit.block_hash, 1);
+  Vote prevote = vote(3, VoteType::kPrevote, 0, context.last_commit.block_hash, 1);
+  Vote forged = late();
+  forged.signature[0] ^= 1;
+  Vote outsider = late();
+  outsider.validator = key(9).public_key();
+  Vote already_in = late(0);
+  Vote too_old = vote(3, VoteType::kPrecommit, 0, context.last_commit.block_hash, 0);
+  for (const Vote& v : {wrong_block, wrong_round, prevote, forged, outsider, already_in, too_old}) {
+    EXPECT_TRUE(engine.on_vote(v, kGenesisMs + 12).empty());
+    EXPECT_EQ(engine.step(), Step::kNewHeight);
+  }
+  engine.on_vote(late(), kGenesisMs + 13);  // the real one still counts after all that
+  EXPECT_EQ(engine.step(), Step::kPropose);
+}
+
+TEST_F(LatePrecommitTest, AnIdleChainKeepsItsBlockInterval) {
+  Engine idle(config(), key(3).public_key());
+  ASSERT_TRUE(waits(idle.start(height2(3, 0), kGenesisMs + 10)));
+  EXPECT_TRUE(idle.on_vote(late(), kGenesisMs + 12).empty());
+  EXPECT_EQ(idle.step(), Step::kNewHeight);
+}
+
 }  // namespace
 }  // namespace telco::consensus
