@@ -197,8 +197,9 @@ start_network() {  # $1 = validators
   log "deriving $accounts bench accounts"
   "$bench" accounts --count "$accounts" --balance 1000000000000 --out "$work/accounts.json" 2>>"$work/bench.log"
   local api_base p2p_base
-  api_base=$(python3 -c 'import random; print(random.randrange(20000, 40000))')
-  p2p_base=$((api_base + 20000))
+  # 2N consecutive free ports below the ephemeral range: N for the APIs, then N for p2p.
+  api_base=$(python3 scripts/free-port.py $(( 2 * $1 )))
+  p2p_base=$((api_base + $1))
   local extra=()
   [ "${BENCH_NO_SYNC:-0}" = 1 ] && extra+=(--no-sync)
   "$telcod" testnet --dir "$work/net" --validators "$1" --chain-id telco-bench --accounts-file "$work/accounts.json" \
