@@ -33,6 +33,16 @@ LatencyStats latency_stats(std::vector<double>& ms) {
   double sum = 0;
   for (double v : ms) sum += v;
   s.mean_ms = sum / static_cast<double>(ms.size());
+  for (double decade = 0.1; decade < 10'000.0; decade *= 10) {
+    for (double step : {1.0, 2.0, 5.0}) s.histogram_edges_ms.push_back(decade * step);
+  }
+  s.histogram_edges_ms.push_back(10'000.0);
+  s.histogram_counts.assign(s.histogram_edges_ms.size(), 0);
+  std::size_t bucket = 0;
+  for (double v : ms) {  // sorted: the bucket only moves up
+    while (bucket + 1 < s.histogram_edges_ms.size() && v >= s.histogram_edges_ms[bucket + 1]) ++bucket;
+    ++s.histogram_counts[bucket];
+  }
   return s;
 }
 
@@ -70,6 +80,7 @@ std::string to_json_line(const RunReport& r) {
   j["wall_s"] = round3(r.wall_s);
   j["presign_s"] = round3(r.presign_s);
   j["request_latency"] = latency_object(r.request);
+  j["latency_histogram"] = {{"edges_ms", r.latency.histogram_edges_ms}, {"counts", r.latency.histogram_counts}};
   j["requests"] = r.requests;
   j["retries_503"] = r.retries_503;
   j["blocks"] = r.blocks;

@@ -13,6 +13,11 @@ namespace telco::bench {
 struct LatencyStats {
   std::size_t samples = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0, mean_ms = 0;
+  // Samples per bucket: counts[i] holds those in [edges[i], edges[i+1]) ms (the last bucket
+  // is open above, the first also holds anything under 0.1 ms), on fixed log-spaced edges (1-2-5 per decade, 0.1 ms to 10 s), so runs
+  // can be drawn and compared on one axis (bench/loadgen/plot_latency.py).
+  std::vector<double> histogram_edges_ms;
+  std::vector<std::uint64_t> histogram_counts;
 };
 
 // Nearest-rank percentiles; sorts `ms` in place.
