@@ -348,9 +348,11 @@ void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& 
   const auto* vote = std::get_if<consensus::Vote>(&message);
   if (h == engine_height()) {
     deliver_consensus(message, now_ms);
-  } else if (vote && vote->type == consensus::VoteType::kPrecommit && h + 1 == engine_height()) {
+  } else if (vote && vote->type == consensus::VoteType::kPrecommit && h + 1 == engine_height() &&
+             replica_->engine().step() == consensus::Step::kNewHeight) {
     // A precommit for the block just decided that came after our quorum: the engine counts
-    // it to end the commit wait early once every validator's is in (TimeoutConfig).
+    // it to end the commit wait early once every validator's is in (TimeoutConfig). Only
+    // while it waits, so the WAL does not log old precommits that can change nothing.
     deliver_consensus(message, now_ms);
   } else if (h == engine_height() + 1 && next_height_.size() < kNextHeightBufferMax) {
     next_height_.push_back(std::move(message));
