@@ -10,11 +10,6 @@ from harness import Node, check, free_ports, http
 from relay import Relay
 
 
-def free_port_block(n):
-    """A base port with n consecutive ports free (telcod testnet numbers ports base + i)."""
-    return free_ports(n)
-
-
 class Validator(Node):
     """A Node whose home was made by `telcod testnet` (no init of its own)."""
 
@@ -46,7 +41,7 @@ class Network:
     def __init__(self, bins, workdir, n=4, accounts_file=None, relays=False, seed=1):
         self.bins = bins
         self.dir = os.path.join(workdir, "net")
-        api_base, p2p_base = free_port_block(n), free_port_block(n)
+        api_base, p2p_base = free_ports(n), free_ports(n)
         args = [bins.telcod, "testnet", "--dir", self.dir, "--validators", str(n), "--chain-id", "telco-e2e",
                 "--api-port", str(api_base), "--p2p-port", str(p2p_base), "--no-sync",
                 "--max-pending-per-sender", "100000"]
