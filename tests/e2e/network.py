@@ -7,7 +7,7 @@ import subprocess
 import time
 
 from harness import Node, check, free_ports, http
-from relay import Relay
+from relay import route_testnet
 
 
 class Validator(Node):
@@ -56,22 +56,7 @@ class Network:
             self.genesis = json.load(f)
         self.relays = {}
         if relays:
-            self._route_through_relays(p2p_base, seed)
-
-    def _route_through_relays(self, p2p_base, seed):
-        """Node i reaches node j through relay (i, j); both directions of that TCP connection
-        pass through it, so impairing relay (i, j) and (j, i) impairs the link i-j."""
-        for i, node in enumerate(self.nodes):
-            config = node.config()
-            peers = []
-            for peer in config["p2p"]["persistent_peers"]:
-                node_id, address = peer.split("@")
-                j = int(address.rsplit(":", 1)[1]) - p2p_base
-                relay = Relay(target_port=p2p_base + j, seed=seed * 1000 + i * 10 + j).start()
-                self.relays[(i, j)] = relay
-                peers.append(f"{node_id}@127.0.0.1:{relay.port}")
-            config["p2p"]["persistent_peers"] = peers
-            node.write_config(config)
+            self.relays = route_testnet([n.home for n in self.nodes], seed)
 
     def start(self):
         for node in self.nodes:

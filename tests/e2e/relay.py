@@ -39,12 +39,15 @@ or as a process with a JSON-lines control port:
     (prints {"port": P, "control_port": C}; send lines like
      {"cmd": "set", "direction": "up", "delay_ms": 50} / {"cmd": "partition", "mode": "hold"} /
      {"cmd": "heal"} / {"cmd": "cut"} / {"cmd": "stats"}; each gets one JSON line back)
+or, for a whole `telcod testnet` layout (every p2p link through a relay of its own):
+    relay.py --testnet NET_DIR --delay-ms 50 --jitter-ms 5 --loss 0.01
 Self-test: relay.py --self-test
 """
 import argparse
 import asyncio
 import collections
 import json
+import os
 import random
 import sys
 import threading
@@ -341,6 +344,57 @@ def _split(text):
     return host.strip("[]"), int(port)
 
 
+def route_testnet(homes, seed=1):
+    """Rewrites the config.json of each home of a `telcod testnet` layout so that node i reaches
+    each persistent peer j through a relay (i, j) of its own, and starts those relays. Both
+    directions of that TCP connection pass through it, so impairing relays (i, j) and (j, i)
+    impairs the link i-j. Returns {(i, j): Relay}."""
+    configs = []
+    for home in homes:
+        with open(os.path.join(home, "config.json")) as f:
+            configs.append(json.load(f))
+    index_of_port = {_split(c["p2p"]["listen"])[1]: j for j, c in enumerate(configs)}
+    relays = {}
+    for i, (home, config) in enumerate(zip(homes, configs)):
+        peers = []
+        for peer in config["p2p"]["persistent_peers"]:
+            node_id, address = peer.split("@")
+            host, port = _split(address)
+            j = index_of_port.get(port)
+            if j is None:  # not a node of this layout: leave it alone
+                peers.append(peer)
+                continue
+            relay = Relay(target_port=port, target_host=host, seed=seed * 1000 + i * 10 + j).start()
+            relays[(i, j)] = relay
+            peers.append(f"{node_id}@127.0.0.1:{relay.port}")
+        config["p2p"]["persistent_peers"] = peers
+        with open(os.path.join(home, "config.json"), "w") as f:
+            json.dump(config, f, indent=2)
+    return relays
+
+
+def _testnet_main(args):
+    """--testnet: relays for every link of a testnet layout, impaired alike, until killed."""
+    homes = sorted(os.path.join(args.testnet, d) for d in os.listdir(args.testnet)
+                   if os.path.isfile(os.path.join(args.testnet, d, "config.json")))
+    if not homes:
+        print(f"relay.py: no node homes (DIR/*/config.json) under {args.testnet}", file=sys.stderr)
+        return 2
+    relays = route_testnet(homes, seed=1 if args.seed is None else args.seed)
+    for relay in relays.values():
+        relay.set_link("both", delay_ms=args.delay_ms, jitter_ms=args.jitter_ms, loss=args.loss)
+    print(json.dumps({"homes": len(homes), "relays": len(relays), "delay_ms": args.delay_ms,
+                      "jitter_ms": args.jitter_ms, "loss": args.loss}), flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    for relay in relays.values():
+        relay.stop()
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--target", help="host:port to forward to")
@@ -348,9 +402,20 @@ def main():
     parser.add_argument("--control", default="127.0.0.1:0", help="host:port of the JSON-lines control port")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--self-test", action="store_true", help="run the self-test and exit")
+    parser.add_argument("--testnet", metavar="DIR",
+                        help="instead of --target: route every p2p link of the `telcod testnet` layout in DIR "
+                             "through a relay of its own (rewrites each home's config.json; start the nodes after "
+                             "this prints its JSON line), impaired by the options below in both directions")
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="with --testnet: delay per direction")
+    parser.add_argument("--jitter-ms", type=float, default=0.0, help="with --testnet: jitter per direction")
+    parser.add_argument("--loss", type=float, default=0.0, help="with --testnet: loss events per chunk (0..1)")
     args = parser.parse_args()
     if args.self_test:
         sys.exit(self_test())
+    if args.testnet:
+        if not 0.0 <= args.loss <= 1.0 or args.delay_ms < 0 or args.jitter_ms < 0:
+            parser.error("--delay-ms and --jitter-ms must be >= 0, --loss within 0..1")
+        sys.exit(_testnet_main(args))
     if not args.target:
         parser.error("--target is required")
     thost, tport = _split(args.target)
