@@ -65,8 +65,10 @@ run_logged() {  # run_logged NAME command...: shows output, keeps a copy for cou
 stage "dependencies"
 bash scripts/install-deps.sh
 
+# -g1 (line tables only): enough for backtraces and sanitizer reports, and a quarter less
+# compile time than -g on the Beast-heavy files (README, "Tests").
 stage "build (RelWithDebInfo)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 ninja -C build -j"$jobs"
 
 stage "unit tests"
@@ -82,7 +84,8 @@ fi
 
 if [[ "$skip" != *" asan "* ]]; then
   stage "build with ASan + UBSan (g++)"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTELCO_SANITIZE=ON -DTELCO_BUILD_BENCH=OFF >/dev/null
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DTELCO_SANITIZE=ON \
+    -DTELCO_BUILD_BENCH=OFF >/dev/null
   ninja -C build-asan -j"$jobs"
   stage "unit tests under ASan + UBSan"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

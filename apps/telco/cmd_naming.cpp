@@ -4,14 +4,17 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <thread>
 
+#include "bulk_assign.h"
 #include "cli_error.h"
 #include "commands.h"
 #include "json_fields.h"
 #include "payload_tx.h"
+#include "modules/naming/limits.h"
 #include "modules/naming/state.h"
 #include "modules/registry.h"
 #include "requests.h"
@@ -92,6 +95,62 @@ Json routing_json(const std::vector<std::string>& uris) {
     r.push_back(e);
   }
   return r;
+}
+
+// The assignments must all fit in memory as signed transactions: a million numbers is
+// about 2,000 transactions of 40 KB.
+constexpr std::size_t kAssignFileLinesMax = 10'000'000;
+
+// `number assign --file`: read, pack, send, report.
+int assign_from_file(const Context& ctx, const std::string& path, const TxOptions& o) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) throw UsageError("cannot open " + path);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  const auto lines = read_assignment_lines(
+      in, [&ctx](std::string_view a) { return ctx.resolve_address(a, "SUBSCRIBER").to_string(); },
+      kAssignFileLinesMax);
+  const Json status = ctx.node().get("/v1/status");
+  const std::size_t tx_bytes_max = status.at("params").at("max_tx_bytes").get<std::size_t>();
+  const auto batches =
+      pack_assignments(lines, modules::naming::kAssignBatchMax, tx_bytes_max,
+                       [](const Json& fields) { return payload_tx_bytes("number.assign", fields); });
+  std::vector<Json> payloads;
+  std::vector<std::size_t> items;
+  for (const AssignmentBatch& b : batches) {
+    payloads.push_back(b.fields);
+    items.push_back(b.count);
+  }
+  std::cerr << "number.assign: " << lines.size() << " numbers from " << (path == "-" ? "stdin" : path) << " in "
+            << batches.size() << " transactions\n";
+  const BulkResult r = send_payloads(ctx, "number.assign", payloads, items, "numbers", o);
+  Json failures = Json::array();
+  std::string human = "assigned " + std::to_string(r.items_ok) + " of " + std::to_string(lines.size()) +
+                      " numbers in " + std::to_string(r.txs_ok) + " transactions, blocks " +
+                      std::to_string(r.first_height) + ".." + std::to_string(r.last_height);
+  for (const BulkResult::Failure& f : r.failures) {
+    const AssignmentBatch& b = batches[f.payload];
+    const std::size_t first_line = lines[b.first].line, last_line = lines[b.first + b.count - 1].line;
+    failures.push_back({{"lines", {first_line, last_line}},
+                        {"hash", f.hash},
+                        {"height", f.height},
+                        {"name", f.name},
+                        {"message", f.message}});
+    human += "\nlines " + std::to_string(first_line) + "-" + std::to_string(last_line) + " not assigned: " + f.name +
+             ": " + f.message + " (tx " + f.hash + ", block " + std::to_string(f.height) + "; the fee was charged)";
+  }
+  ctx.emit({{"type", "number.assign"},
+            {"numbers", lines.size()},
+            {"assigned", r.items_ok},
+            {"txs", batches.size()},
+            {"first_height", r.first_height},
+            {"last_height", r.last_height},
+            {"seconds", r.seconds},
+            {"failures", failures}},
+           human);
+  return r.failures.empty() ? kExitOk : kExitFailed;
 }
 
 struct RecordOptions {
@@ -299,13 +358,25 @@ void add_number_commands(CLI::App& app, Context& ctx) {
     };
   });
 
-  CLI::App* assign =
-      tx_command(*number, "assign", "Operator: assign NUMBER of your block to a subscriber", o);
-  arg(assign, "number", "E.164 number, e.g. +14155512345")->required();
-  arg(assign, "--subscriber", "Subscriber: tc1... address or local key name")->required();
+  CLI::App* assign = tx_command(
+      *number, "assign", "Operator: assign NUMBER of your block to a subscriber, or many from --file", o);
+  arg(assign, "number", "E.164 number, e.g. +14155512345");
+  arg(assign, "--subscriber", "Subscriber: tc1... address or local key name");
   assign->add_option("--uri", *uris, "Routing URI (sip:..., tel:+...), repeatable");
+  arg(assign, "--file",
+      "Bulk import: one NUMBER,SUBSCRIBER[,URI...] per line ('-' = stdin; '#' comments), packed up to 512 "
+      "numbers a transaction");
   assign->callback([&ctx, o, s, uris, addr] {
     ctx.action = [&ctx, o, s, uris, addr] {
+      if (!(*s)["--file"].empty()) {
+        if (!(*s)["number"].empty() || !(*s)["--subscriber"].empty() || !uris->empty()) {
+          throw UsageError("--file takes NUMBER, --subscriber and --uri from the file: give them there");
+        }
+        return assign_from_file(ctx, (*s)["--file"], *o);
+      }
+      if ((*s)["number"].empty() || (*s)["--subscriber"].empty()) {
+        throw UsageError("give NUMBER and --subscriber, or --file");
+      }
       const Json a = {
           {"number", (*s)["number"]}, {"subscriber", addr("--subscriber")}, {"routing", routing_json(*uris)}};
       return emit_tx(ctx, send_payload(ctx, "number.assign", {{"assignments", Json::array({a})}}, *o));

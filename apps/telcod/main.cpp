@@ -200,6 +200,7 @@ std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco
   telco::dns::DnsServerConfig dns_config;
   dns_config.listen_address = host;
   dns_config.port = port;
+  dns_config.io_threads = config.dns.threads != 0 ? config.dns.threads : std::max(1u, std::thread::hardware_concurrency());
   const telco::state::StateView& committed = *node.committed_state();
   auto params = std::make_shared<const telco::chain::NamingParams>(telco::modules::naming::load_params(committed));
   auto answer = [&node, &committed, params](telco::ByteView query, telco::dns::Transport transport) {
@@ -208,7 +209,8 @@ std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco
   };
   auto server = std::make_unique<telco::dns::DnsServer>(dns_config, answer);
   server->start();
-  spdlog::info("DNS on {}:{} (UDP and TCP), zones: e164.arpa and the chain's top-level labels", host, server->port());
+  spdlog::info("DNS on {}:{} (UDP and TCP, {} threads), zones: e164.arpa and the chain's top-level labels", host,
+               server->port(), dns_config.io_threads);
   return server;
 }
 

@@ -20,6 +20,8 @@ namespace {
 namespace asio = boost::asio;
 using udp = asio::ip::udp;
 using tcp = asio::ip::tcp;
+// Asio has no portable name for it; Linux has had SO_REUSEPORT for UDP since 3.9.
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  public:
@@ -92,27 +94,39 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   std::size_t queries_ = 0;
 };
 
+// One UDP socket with its own buffers. Every socket of the server is bound to the same
+// port with SO_REUSEPORT, so the kernel spreads datagrams over them by source address and
+// port; each socket has one receive outstanding at a time, so its handler chain never runs
+// on two threads at once while the sockets run side by side on the io threads.
+struct UdpReceiver {
+  UdpReceiver(asio::io_context& io, const AnswerFn& a) : socket(io), answer(a) {}
+
+  void receive() {
+    socket.async_receive_from(asio::buffer(in), peer, [this](const boost::system::error_code& ec, std::size_t n) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        out = answer(ByteView(in.data(), n), Transport::kUdp);
+        if (!out.empty()) {
+          boost::system::error_code ignored;
+          // A full send buffer drops the answer, as the network may.
+          socket.send_to(asio::buffer(out), peer, 0, ignored);
+        }
+      }
+      receive();
+    });
+  }
+
+  udp::socket socket;
+  const AnswerFn& answer;
+  std::array<std::uint8_t, kQueryBytesMax> in{};
+  udp::endpoint peer;
+  Bytes out;
+};
+
 }  // namespace
 
 struct DnsServer::Impl {
-  Impl(DnsServerConfig c, AnswerFn a)
-      : config(std::move(c)), answer(std::move(a)), udp_socket(io), acceptor(io) {}
-
-  void receive() {
-    udp_socket.async_receive_from(asio::buffer(udp_in), udp_peer,
-                                  [this](const boost::system::error_code& ec, std::size_t n) {
-                                    if (ec == asio::error::operation_aborted) return;
-                                    if (!ec) {
-                                      udp_out = answer(ByteView(udp_in.data(), n), Transport::kUdp);
-                                      if (!udp_out.empty()) {
-                                        boost::system::error_code ignored;
-                                        // A full send buffer drops the answer, as the network may.
-                                        udp_socket.send_to(asio::buffer(udp_out), udp_peer, 0, ignored);
-                                      }
-                                    }
-                                    receive();
-                                  });
-  }
+  Impl(DnsServerConfig c, AnswerFn a) : config(std::move(c)), answer(std::move(a)), acceptor(io) {}
 
   void accept() {
     acceptor.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
@@ -133,11 +147,8 @@ struct DnsServer::Impl {
   DnsServerConfig config;
   AnswerFn answer;
   asio::io_context io;
-  udp::socket udp_socket;
+  std::vector<std::unique_ptr<UdpReceiver>> udp;
   tcp::acceptor acceptor;
-  std::array<std::uint8_t, kQueryBytesMax> udp_in{};
-  udp::endpoint udp_peer;
-  Bytes udp_out;
   std::atomic<std::size_t> tcp_open{0};
   std::vector<std::thread> threads;
   std::uint16_t bound_port = 0;
@@ -151,6 +162,7 @@ DnsServer::~DnsServer() { stop(); }
 void DnsServer::start() {
   Impl& s = *impl_;
   const std::string where = s.config.listen_address + ":" + std::to_string(s.config.port);
+  const unsigned n = std::max(1u, s.config.io_threads);
   try {
     const auto address = asio::ip::make_address(s.config.listen_address);
     tcp::endpoint tcp_end(address, s.config.port);
@@ -159,18 +171,21 @@ void DnsServer::start() {
     s.acceptor.bind(tcp_end);
     s.acceptor.listen();
     s.bound_port = s.acceptor.local_endpoint().port();
-    // UDP on the port TCP got, so a port of 0 gives one number for both.
+    // UDP on the port TCP got, so a port of 0 gives one number for both: one socket per io
+    // thread, all on that port.
     udp::endpoint udp_end(address, s.bound_port);
-    s.udp_socket.open(udp_end.protocol());
-    s.udp_socket.bind(udp_end);
+    for (unsigned i = 0; i < n; ++i) {
+      auto r = std::make_unique<UdpReceiver>(s.io, s.answer);
+      r->socket.open(udp_end.protocol());
+      if (n > 1) r->socket.set_option(ReusePort(true));
+      r->socket.bind(udp_end);
+      s.udp.push_back(std::move(r));
+    }
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("dns: cannot listen on " + where + ": " + e.what());
   }
-  s.receive();
+  for (auto& r : s.udp) r->receive();
   s.accept();
-  // The UDP handler owns one receive buffer, so UDP is served by one thread at a time;
-  // extra threads serve TCP connections.
-  const unsigned n = std::max(1u, s.config.io_threads);
   for (unsigned i = 0; i < n; ++i) s.threads.emplace_back([&s] { s.io.run(); });
 }
 

@@ -2,6 +2,10 @@
 // an answer function (in telcod, dns::respond over committed state) and its result sent
 // back. All protocol logic is in that function; this file only moves bytes.
 //
+// Threads: `io_threads` run everything; UDP has one socket per thread, all bound to the port
+// with SO_REUSEPORT (the kernel spreads queries over them by source address and port), so
+// queries from many resolvers are answered in parallel.
+//
 // Bounded: one UDP datagram in flight per socket read, TCP connections at most
 // `tcp_connections_max`, each closed after `tcp_idle_timeout` without a query and after
 // `tcp_queries_max` queries (RFC 7766 allows either side to close).

@@ -103,6 +103,7 @@ void validate(const NodeConfig& c) {
   }
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.count(c.log.level)) fail("log.level must be one of trace, debug, info, warn, error, off");
+  if (c.dns.threads > 64) fail("dns.threads must be 0..64 (0: one per core)");
   try {
     split_listen(c.dns.listen);
   } catch (const std::invalid_argument& e) {
@@ -174,9 +175,10 @@ NodeConfig parse_config_json(std::string_view text) {
     read(j["log"], "level", "log", &c.log.level);
   }
   if (j.contains("dns")) {
-    only(j["dns"], {"enabled", "listen"}, "dns");
+    only(j["dns"], {"enabled", "listen", "threads"}, "dns");
     read(j["dns"], "enabled", "dns", &c.dns.enabled);
     read(j["dns"], "listen", "dns", &c.dns.listen);
+    read(j["dns"], "threads", "dns", &c.dns.threads);
   }
   if (j.contains("snapshot")) {
     only(j["snapshot"], {"interval", "keep"}, "snapshot");
@@ -217,7 +219,7 @@ std::string config_to_json(const NodeConfig& c) {
                      {"timeout_vote_ms", c.consensus.timeout_vote_ms},
                      {"timeout_vote_delta_ms", c.consensus.timeout_vote_delta_ms}}},
       {"log", {{"level", c.log.level}}},
-      {"dns", {{"enabled", c.dns.enabled}, {"listen", c.dns.listen}}},
+      {"dns", {{"enabled", c.dns.enabled}, {"listen", c.dns.listen}, {"threads", c.dns.threads}}},
       {"snapshot", {{"interval", c.snapshot.interval}, {"keep", c.snapshot.keep}}},
       {"state_sync", {{"enabled", c.state_sync.enabled}, {"discovery_ms", c.state_sync.discovery_ms}}},
   };
