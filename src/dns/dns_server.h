@@ -2,9 +2,10 @@
 // an answer function (in telcod, dns::respond over committed state) and its result sent
 // back. All protocol logic is in that function; this file only moves bytes.
 //
-// Threads: `io_threads` run everything; UDP has one socket per thread, all bound to the port
-// with SO_REUSEPORT (the kernel spreads queries over them by source address and port), so
-// queries from many resolvers are answered in parallel.
+// Threads: UDP has `io_threads` sockets, all bound to the port with SO_REUSEPORT (the kernel
+// spreads queries over them by source address and port), each served by its own thread
+// with batched reads and writes (recvmmsg/sendmmsg), so queries from many resolvers are
+// answered in parallel; one more thread runs TCP.
 //
 // Bounded: one UDP datagram in flight per socket read, TCP connections at most
 // `tcp_connections_max`, each closed after `tcp_idle_timeout` without a query and after

@@ -270,6 +270,36 @@ TEST_F(DnsResponder, LargeAnswersTruncateOverUdpAndFitEdnsOrTcp) {
   EXPECT_FALSE(ldns_pkt_tc(small.p));
 }
 
+// Answers go out with names in full; an answer that only fits its transport with names
+// compressed is compressed rather than truncated.
+TEST_F(DnsResponder, NamesAreCompressedOnlyWhenAnAnswerWouldNotFitOtherwise) {
+  Pkt one;
+  ask_parsed(make_query("alice.tel.", LDNS_RR_TYPE_A), one);
+  const Bytes plain = ask(make_query("alice.tel.", LDNS_RR_TYPE_A));
+  // Header, question (11-byte name + 4), answer with its owner in full (11 + 10 + 4).
+  EXPECT_EQ(plain.size(), 12u + 15u + 25u);
+  EXPECT_EQ(ldns_pkt_ancount(one.p), 1);
+
+  // Twelve TXT records of 23 characters under a 46-byte owner: 12 x (46 + 10 + 24) = 960
+  // bytes of answers in full, over the 512 of plain UDP; compressed, 12 x (2 + 10 + 24) = 432,
+  // 494 with header and question: it fits.
+  const std::string owner = "a-rather-long-name-for-compression-tests.tel";
+  register_name(3, owner);
+  naming::RecordSet set{60, {}};
+  for (int i = 0; i < 12; ++i) set.records.push_back(naming::Record::txt(std::string(23, static_cast<char>('a' + i))));
+  ASSERT_EQ(submit(3, naming::NameSetRecords{owner, set}), ResultCode::kOk);
+  advance();
+  Pkt fits;
+  ask_parsed(make_query(owner + ".", LDNS_RR_TYPE_TXT), fits);
+  EXPECT_FALSE(ldns_pkt_tc(fits.p));
+  EXPECT_EQ(ldns_pkt_ancount(fits.p), 12);
+  EXPECT_LE(last_size_, kUdpPlainBytesMax);
+  Pkt tcp;  // over TCP the same answer has room for every name in full
+  ask_parsed(make_query(owner + ".", LDNS_RR_TYPE_TXT), tcp, Transport::kTcp);
+  EXPECT_EQ(ldns_pkt_ancount(tcp.p), 12);
+  EXPECT_GT(last_size_, kUdpPlainBytesMax);
+}
+
 TEST_F(DnsResponder, NonQueryOpcodesAreNotImplemented) {
   Bytes q = make_query("alice.tel.", LDNS_RR_TYPE_A);
   for (unsigned opcode : {1u, 2u, 4u, 5u, 15u}) {
