@@ -16,9 +16,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real clients used by end-to-end tests
   curl jq python3 procps
-  # dig queries telcod's DNS server in tests/e2e/test_naming.py; dnsperf and nsd for the
+  # dig queries telcod's DNS server in tests/e2e/test_naming.py, and through unbound (a
+  # recursive resolver stub-forwarding e164.arpa and .tel to it); dnsperf and nsd for the
   # DNS benchmark against an authoritative server from Debian (docs/PERFORMANCE.md)
-  bind9-dnsutils dnsperf nsd
+  bind9-dnsutils unbound dnsperf nsd
   # the explorer's browser tests (tests/browser): Playwright drives Debian's Chromium
   chromium
 )

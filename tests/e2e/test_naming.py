@@ -1,6 +1,7 @@
 """Naming end to end: names registered and numbers ported with the real telco CLI, then
-resolved by the real dig (bind9-dnsutils) from telcod's DNS server, over UDP and TCP,
-and compared with the HTTP API."""
+resolved by the real dig (bind9-dnsutils) from telcod's DNS server, over UDP and TCP, and
+through a real recursive resolver (unbound) forwarding the zones to it, and compared with the
+HTTP API."""
 import json
 import os
 import shutil
@@ -32,6 +33,42 @@ def wait_for(predicate, what, timeout=30):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_unbound(workdir, authoritative_port):
+    """unbound as a site's recursive resolver would run it: e164.arpa and .tel stub-forwarded
+    to telcod's server, no DNSSEC validation (our zones are unsigned). Returns (process, port)."""
+    check(shutil.which("unbound"), "unbound is missing: scripts/install-deps.sh installs it")
+    port = free_port()
+    conf = os.path.join(workdir, "unbound.conf")
+    with open(conf, "w") as f:
+        f.write(f"""server:
+  interface: 127.0.0.1
+  port: {port}
+  do-daemonize: no
+  use-syslog: no
+  logfile: ""
+  username: ""
+  chroot: ""
+  directory: "{workdir}"
+  pidfile: ""
+  num-threads: 1
+  module-config: "iterator"
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+stub-zone:
+  name: "e164.arpa"
+  stub-addr: 127.0.0.1@{authoritative_port}
+stub-zone:
+  name: "tel"
+  stub-addr: 127.0.0.1@{authoritative_port}
+""")
+    log = open(os.path.join(workdir, "unbound.log"), "w")
+    proc = subprocess.Popen(["unbound", "-d", "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+    wait_for(lambda: proc.poll() is not None or "status: " in dig(port, "+time=1", "+tries=1", "tel", "SOA"),
+             "unbound to answer", timeout=20)
+    check(proc.poll() is None, f"unbound exited: {open(os.path.join(workdir, 'unbound.log')).read()}")
+    return proc, port
 
 
 def test_naming_over_dns_and_cli(bins, workdir):
@@ -109,6 +146,25 @@ def test_naming_over_dns_and_cli(bins, workdir):
                 "--uri", f"sip:+{NUMBER}@a.example")
         enum = short(dns_port, ENUM_OWNER, "NAPTR")
         check(enum == [f'10 100 "u" "E2U+sip" "!^.*$!sip:+{NUMBER}@a.example!" .'], f"ENUM: {enum}")
+
+        # Through a recursive resolver: unbound forwards the zones to telcod and relays the
+        # same answers (without AA: it is not the authority), negative answers included.
+        unbound, resolver = start_unbound(workdir, dns_port)
+        try:
+            check(short(resolver, ENUM_OWNER, "NAPTR") == enum, f"ENUM via unbound: {dig(resolver, ENUM_OWNER, 'NAPTR')}")
+            check(short(resolver, "alice.tel", "A") == ["192.0.2.10"], f"A via unbound: {dig(resolver, 'alice.tel', 'A')}")
+            check(short(resolver, "alice.tel", "TXT") == ['"hello telco"'], "TXT via unbound")
+            # (unbound rotates the order of an RRset's records: compare them as sets)
+            check(sorted(short(resolver, "big.tel", "TXT")) == sorted(short(dns_port, "+tcp", "big.tel", "TXT")),
+                  f"a truncated answer reaches unbound's client whole: {dig(resolver, 'big.tel', 'TXT')}")
+            via = dig(resolver, "nobody.tel", "A")
+            check("status: NXDOMAIN" in via and " aa" not in via.split("flags:")[1].split(";")[0],
+                  f"NXDOMAIN via unbound: {via}")
+            check("status: NXDOMAIN" in dig(resolver, "9.9.9.9.5.5.5.1.4.e164.arpa", "NAPTR"),
+                  "an unassigned number via unbound")
+        finally:
+            unbound.terminate()
+            unbound.wait(timeout=10)
         number = cli.json("number", "lookup", NUMBER)
         check(number["serving_operator"] == cli.run("--key", "opa", "address").stdout.strip(), f"number: {number}")
         req = cli.json("--key", "opb", "number", "port-request", NUMBER, "--donor", "opa",
