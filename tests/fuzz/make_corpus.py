@@ -141,3 +141,8 @@ put("fuzz_snapshot_messages", "manifest_response", bytes([4]) + u32(len(manifest
 put("fuzz_snapshot_messages", "chunk_request", bytes([5]) + u64(40) + u32(0))
 put("fuzz_snapshot_messages", "chunk_response", bytes([6]) + u64(40) + u32(0) + u32(len(chunk)) + chunk)
 put("fuzz_snapshot_messages", "unavailable", bytes([7]) + u64(40) + u32(0xffffffff))
+# Bulk-assignment files (fuzz_assign_file.cpp): the first byte picks the packing limits.
+put("fuzz_assign_file", "three_lines", b"\x3f# header\n+14155550100,alice,sip:+14155550100@op.example\n"
+    b"14155550101,alice,sip:a@op.example,tel:+14155550199\n\n14155550102,alice\n")
+put("fuzz_assign_file", "unknown_subscriber", b"\x02+1415,bad,x\n")
+put("fuzz_assign_file", "duplicate", b"\xff1,a\n1,a\n")
