@@ -2,6 +2,8 @@
 //   telco-bench accounts --count N --balance UTEL --out FILE   genesis accounts for a bench chain
 //   telco-bench run --node URL --accounts N --txs T [...]      one measured load run
 //   telco-bench verify [--seconds S]                           the Ed25519 verification bound alone
+//   telco-bench devices --node URL --devices N                 register N bench devices one by one
+//   telco-bench auth --node URL --devices N [--rate R]          challenge-response authentications
 // Human progress goes to stderr; `run` and `verify` print one JSON object as the last line
 // of stdout.
 #include <CLI/CLI.hpp>
@@ -13,6 +15,7 @@
 
 #include "bench_keys.h"
 #include "crypto/hash.h"
+#include "device_auth.h"
 #include "load_run.h"
 #include "verify_rate.h"
 
@@ -106,10 +109,39 @@ int main(int argc, char** argv) {
   double verify_seconds = 2;
   verify->add_option("--seconds", verify_seconds, "how long to measure")->capture_default_str();
 
+  CLI::App* devices = app.add_subcommand("devices", "register N bench devices, one device.register transaction each");
+  RegisterOptions ro;
+  std::string devices_node = node_url;
+  devices->add_option("--node", devices_node, "the node's HTTP API")->capture_default_str();
+  devices->add_option("--devices", ro.devices, "devices to register (bench devices 0..N-1)")->capture_default_str();
+  devices->add_option("--accounts", ro.accounts, "bench accounts sending them (funded in genesis)")->capture_default_str();
+
+  CLI::App* auth = app.add_subcommand("auth", "authenticate registered bench devices over HTTP (challenge, answer)");
+  AuthOptions ao;
+  std::string auth_node = node_url;
+  auth->add_option("--node", auth_node, "the node's HTTP API")->capture_default_str();
+  auth->add_option("--devices", ao.devices, "registered bench devices 0..N-1 to pick from")->capture_default_str();
+  auth->add_option("--rate", ao.rate, "authentications/s; omit or 0 for flat out");
+  auth->add_option("--seconds", ao.seconds, "length of the run")->capture_default_str();
+  auth->add_option("--connections", ao.connections, "verifiers in parallel")->capture_default_str();
+  auth->add_option("--node-pid", ao.node_pid, "the node's process id: report its CPU per authentication");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*accounts) return run_accounts(count, balance, out, threads);
     if (*verify) return run_verify(verify_seconds, threads);
+    if (*devices) {
+      ro.node = parse_node_url(devices_node);
+      ro.threads = threads;
+      std::cout << register_devices(ro) << std::endl;
+      return 0;
+    }
+    if (*auth) {
+      ao.node = parse_node_url(auth_node);
+      ao.threads = threads;
+      std::cout << run_auth(ao) << std::endl;
+      return 0;
+    }
     if (*run) {
       o.node = parse_node_url(node_url);
       o.threads = threads;

@@ -1,0 +1,268 @@
+#include "device_auth.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "bench_keys.h"
+#include "modules/device/auth.h"
+#include "modules/device/payloads.h"
+#include "modules/device/state.h"
+#include "node_api.h"
+#include "proc_stats.h"
+#include "report.h"
+#include "util/hex.h"
+#include "verify_rate.h"
+
+namespace telco::bench {
+namespace {
+
+namespace dev = modules::device;
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kRegisterBatch = 500;  // transactions per POST /v1/txs
+
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+crypto::Hash32 device_id(std::size_t i) { return dev::device_id_hash("bench-device-" + std::to_string(i)); }
+crypto::KeyPair device_key(std::size_t i) { return bench_key(kBenchDeviceKeyBase + i); }
+
+unsigned thread_count(unsigned threads) { return threads ? threads : std::max(1u, std::thread::hardware_concurrency()); }
+
+// Runs fn(begin, end) over [0, n) in `threads` contiguous pieces.
+template <typename Fn>
+void parallel(std::size_t n, unsigned threads, Fn fn) {
+  std::vector<std::thread> pool;
+  const std::size_t per = (n + threads - 1) / threads;
+  for (unsigned t = 0; t < threads; ++t) {
+    const std::size_t b = t * per, e = std::min(n, b + per);
+    if (b < e) pool.emplace_back([=, &fn] { fn(b, e); });
+  }
+  for (std::thread& th : pool) th.join();
+}
+
+NodeStatus status_of(HttpClient& c) {
+  const HttpResponse r = c.get("/v1/status");
+  if (r.status != 200) throw std::runtime_error("GET /v1/status answered HTTP " + std::to_string(r.status));
+  return parse_status(r.body);
+}
+
+std::uint64_t mempool_txs(HttpClient& c) {
+  const HttpResponse r = c.get("/v1/status");
+  return Json::parse(r.body).at("mempool").at("txs").get<std::uint64_t>();
+}
+
+}  // namespace
+
+std::string register_devices(const RegisterOptions& o) {
+  if (o.devices == 0 || o.accounts == 0) throw std::invalid_argument("--devices and --accounts must be above zero");
+  HttpClient client(o.node);
+  const NodeStatus status = status_of(client);
+  const unsigned threads = thread_count(o.threads);
+  std::vector<crypto::KeyPair> senders;
+  std::vector<std::uint64_t> nonces;
+  for (std::size_t s = 0; s < o.accounts; ++s) {
+    senders.push_back(bench_key(s));
+    const std::string address = crypto::Address::from_public_key(senders.back().public_key()).to_string();
+    const HttpResponse r = client.get("/v1/accounts/" + address);
+    if (r.status != 200) throw std::runtime_error("bench account " + std::to_string(s) + " is not funded on this chain");
+    nonces.push_back(parse_account(r.body).pending_nonce);
+  }
+
+  // Sign every registration first: device i is sent by account i mod A.
+  const auto started = Clock::now();
+  std::vector<Bytes> txs(o.devices);
+  parallel(o.devices, threads, [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::size_t s = i % o.accounts;
+      const crypto::Address owner = crypto::Address::from_public_key(senders[s].public_key());
+      dev::DeviceRegister reg;
+      reg.id_hash = device_id(i);
+      reg.public_key = device_key(i).public_key();
+      reg.owner = owner;
+      reg.serving = owner;
+      chain::Transaction tx;
+      tx.chain_id = status.chain_id;
+      tx.nonce = nonces[s] + i / o.accounts;
+      tx.fee = status.min_fee;
+      tx.payload = reg.to_payload();
+      tx.sign(senders[s]);
+      txs[i] = tx.encode();
+    }
+  });
+  std::cerr << "signed " << o.devices << " device.register transactions in " << since(started) << " s\n";
+
+  // Submit in order, keeping the mempool at most half full.
+  const std::uint64_t room = std::max<std::uint64_t>(kRegisterBatch, status.mempool_txs_max / 2);
+  const auto submit_started = Clock::now();
+  auto last_progress = submit_started;
+  std::size_t next = 0;
+  while (next < o.devices) {
+    while (mempool_txs(client) + kRegisterBatch > room) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const std::size_t count = std::min(kRegisterBatch, o.devices - next);
+    std::string body(4, '\0');
+    for (int k = 0; k < 4; ++k) body[k] = static_cast<char>((count >> (8 * k)) & 0xff);
+    for (std::size_t i = next; i < next + count; ++i) body.append(txs[i].begin(), txs[i].end());
+    const HttpResponse r = client.post("/v1/txs", "application/octet-stream", std::move(body));
+    if (r.status != 200) throw std::runtime_error("POST /v1/txs answered HTTP " + std::to_string(r.status));
+    const SubmitVerdict v = parse_submit_response(r.body);
+    if (v.rejected > 0) {
+      throw std::runtime_error("the node refused " + std::to_string(v.rejected) + " registrations, the first: " +
+                               (v.rejections.empty() ? std::string("?") : v.rejections[0].name));
+    }
+    next += count;
+    if (since(last_progress) >= 1) {
+      last_progress = Clock::now();
+      std::cerr << "registering devices: " << next << "/" << o.devices << " submitted, "
+                << static_cast<std::uint64_t>(static_cast<double>(next) / since(submit_started)) << "/s\n";
+    }
+  }
+  while (mempool_txs(client) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Every one must be on chain: the first, the last and a sample between.
+  for (std::size_t i : {std::size_t{0}, o.devices / 2, o.devices - 1}) {
+    const HttpResponse r = client.get("/v1/devices/" + to_hex(device_id(i)));
+    if (r.status != 200) throw std::runtime_error("bench device " + std::to_string(i) + " is not registered");
+  }
+  const double seconds = since(submit_started);
+  std::cerr << "registered " << o.devices << " devices in " << seconds << " s\n";
+  Json out = {{"mode", "register"},
+              {"devices", o.devices},
+              {"accounts", o.accounts},
+              {"seconds", seconds},
+              {"registrations_per_s", static_cast<double>(o.devices) / seconds}};
+  return out.dump();
+}
+
+std::string run_auth(const AuthOptions& o) {
+  if (o.devices == 0 || o.connections == 0 || o.seconds <= 0) {
+    throw std::invalid_argument("--devices, --connections and --seconds must be above zero");
+  }
+  const VerifyRate bound = measure_verify_rate(1.0, 1);  // one core: the target is per core
+  std::cerr << "Ed25519 verify on one core: " << bound.per_s << "/s\n";
+  {
+    HttpClient probe(o.node);
+    if (probe.get("/v1/devices/" + to_hex(device_id(o.devices - 1))).status != 200) {
+      throw std::runtime_error("bench device " + std::to_string(o.devices - 1) +
+                               " is not registered: run telco-bench devices first");
+    }
+  }
+  struct Sample {
+    double total_ms, auth_ms;
+  };
+  std::mutex mutex;
+  std::vector<Sample> samples;
+  std::atomic<std::uint64_t> ok{0}, refused{0}, failed{0};
+  std::string first_problem;
+  const std::optional<double> node_cpu0 = o.node_pid ? cpu_seconds_of(o.node_pid) : std::nullopt;
+  const auto started = Clock::now();
+  const auto end = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  std::vector<std::thread> verifiers;
+  for (std::size_t c = 0; c < o.connections; ++c) {
+    verifiers.emplace_back([&, c] {
+      HttpClient client(o.node, std::chrono::seconds(10));
+      std::mt19937_64 rng(c * 7919 + 1);
+      std::uniform_int_distribution<std::size_t> pick(0, o.devices - 1);
+      std::vector<Sample> mine;
+      // Paced: each verifier starts one exchange every connections/rate seconds, and latency
+      // counts from when it was due, so a slow answer delays what follows it (no coordinated
+      // omission).
+      const auto interval = o.rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                             static_cast<double>(o.connections) / o.rate))
+                                       : Clock::duration::zero();
+      auto due = started + interval * c / o.connections;
+      auto note = [&](const std::string& what) {
+        std::lock_guard lock(mutex);
+        if (first_problem.empty()) first_problem = what;
+      };
+      while (true) {
+        if (o.rate > 0) {
+          std::this_thread::sleep_until(due);
+        } else {
+          due = Clock::now();
+        }
+        if (due >= end) break;
+        const std::size_t i = pick(rng);
+        try {
+          const Json ask = {{"id_hash", to_hex(device_id(i))}, {"purpose", "login"}, {"verifier_id", "bench"}};
+          const HttpResponse ch = client.post("/v1/devices/challenge", "application/json", ask.dump());
+          if (ch.status != 200) {
+            ++failed;
+            note("challenge: HTTP " + std::to_string(ch.status) + " " + ch.body.substr(0, 200));
+            due += interval;
+            continue;
+          }
+          const std::string hex = Json::parse(ch.body).at("challenge").get<std::string>();
+          const auto bytes = from_hex(hex);
+          const auto challenge = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
+          if (!challenge) throw std::runtime_error("the node's challenge does not decode");
+          const crypto::Signature sig = dev::answer_challenge(device_key(i), *challenge);
+          const Json answer = {{"challenge", hex}, {"signature", to_hex(sig)}};
+          const auto sent = Clock::now();
+          const HttpResponse au = client.post("/v1/devices/authenticate", "application/json", answer.dump());
+          const auto done = Clock::now();
+          if (au.status != 200) {
+            ++failed;
+            note("authenticate: HTTP " + std::to_string(au.status) + " " + au.body.substr(0, 200));
+          } else if (Json::parse(au.body).value("ok", false)) {
+            ++ok;
+            mine.push_back({std::chrono::duration<double, std::milli>(done - due).count(),
+                            std::chrono::duration<double, std::milli>(done - sent).count()});
+          } else {
+            ++refused;
+            note("authenticate refused: " + au.body.substr(0, 200));
+          }
+        } catch (const std::exception& e) {
+          ++failed;
+          note(e.what());
+        }
+        due += interval;
+      }
+      std::lock_guard lock(mutex);
+      samples.insert(samples.end(), mine.begin(), mine.end());
+    });
+  }
+  for (std::thread& t : verifiers) t.join();
+  const double seconds = since(started);
+  const std::optional<double> node_cpu1 = o.node_pid ? cpu_seconds_of(o.node_pid) : std::nullopt;
+  std::vector<double> total, auth;
+  for (const Sample& s : samples) {
+    total.push_back(s.total_ms);
+    auth.push_back(s.auth_ms);
+  }
+  const LatencyStats lt = latency_stats(total), la = latency_stats(auth);
+  const double per_s = static_cast<double>(ok.load()) / seconds;
+  Json out = {{"mode", o.rate > 0 ? "paced" : "flat"},
+              {"rate_target", o.rate},
+              {"devices", o.devices},
+              {"connections", o.connections},
+              {"seconds", seconds},
+              {"authenticated", ok.load()},
+              {"refused", refused.load()},
+              {"failed", failed.load()},
+              {"auth_per_s", per_s},
+              {"latency_ms", Json::parse(latency_json(lt))},
+              {"authenticate_request_latency_ms", Json::parse(latency_json(la))},
+              {"verify_per_s_one_core", bound.per_s}};
+  if (!first_problem.empty()) out["first_problem"] = first_problem;
+  if (node_cpu0 && node_cpu1 && ok.load() > 0) {
+    const double cpu = *node_cpu1 - *node_cpu0;
+    const double per_cpu_s = static_cast<double>(ok.load()) / cpu;
+    out["node_cpu_s"] = cpu;
+    out["auth_per_node_cpu_s"] = per_cpu_s;
+    // The node's whole exchange (challenge issued, HTTP twice, JSON, lookup, verify) per
+    // second of its CPU, against the bare verify rate of one core.
+    out["ratio_to_verify_per_core"] = per_cpu_s / bound.per_s;
+  }
+  return out.dump();
+}
+
+}  // namespace telco::bench

@@ -1,0 +1,44 @@
+// Device authentication over HTTP (issue #4, docs/PERFORMANCE.md "Device identity"):
+//   register_devices  N devices registered one by one (device.register transactions, sent
+//                     from the bench accounts), followed until all are in blocks
+//   run_auth          verifiers authenticating random registered devices: POST
+//                     /v1/devices/challenge, the device's signature over it, POST
+//                     /v1/devices/authenticate; flat out or paced, with latency percentiles
+// Bench device i has the PUBLIC key bench_key(kBenchDeviceKeyBase + i) and the identifier
+// "bench-device-<i>": like the bench accounts, these are for benchmark chains only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "http_client.h"
+
+namespace telco::bench {
+
+inline constexpr std::uint64_t kBenchDeviceKeyBase = std::uint64_t{1} << 40;
+
+struct RegisterOptions {
+  Endpoint node;
+  std::size_t accounts = 100;  // bench accounts sending the registrations, round-robin
+  std::size_t devices = 10'000;
+  unsigned threads = 0;        // signing threads; 0 = one per core
+};
+// Prints progress on stderr; returns a JSON line (devices, txs/s, seconds). Throws
+// std::runtime_error with a sentence when the node refuses or does not finalize them.
+std::string register_devices(const RegisterOptions& o);
+
+struct AuthOptions {
+  Endpoint node;
+  std::size_t devices = 10'000;  // registered bench devices 0..N-1 to pick from
+  double rate = 0;               // authentications/s; 0 = flat out
+  double seconds = 10;
+  std::size_t connections = 4;   // verifiers in parallel, each its own HTTP connection
+  int node_pid = 0;              // report the node's CPU per authentication (same machine)
+  unsigned threads = 0;          // for the verify bound measured first
+};
+// Returns the JSON result line: authentications/s, outcomes, latency of the whole exchange
+// and of the authenticate request alone, the node's CPU per authentication and the
+// one-core Ed25519 verify rate measured in the same run.
+std::string run_auth(const AuthOptions& o);
+
+}  // namespace telco::bench

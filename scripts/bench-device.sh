@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Online device authentication over HTTP (issue #4; docs/PERFORMANCE.md, "Device identity"):
+#   scripts/bench-device.sh [BUILD_DIR] [DEVICES] [SECONDS]     defaults: build 100000 10
+# Starts a fresh single-validator chain funded for 100 bench accounts, registers DEVICES
+# bench devices one by one (a device.register transaction each, `telco-bench devices`), then
+# runs verifiers against it (`telco-bench auth`: POST /v1/devices/challenge, the device's
+# signature, POST /v1/devices/authenticate): flat out for SECONDS to find the peak, then
+# paced at half the peak for latency. The last stdout line is one JSON object.
+# Environment: BENCH_AUTH_CONNECTIONS [8] verifiers in parallel.
+# Everything lives in a temporary directory removed at the end; ports are free loopback ports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+devices=${2:-100000}
+seconds=${3:-10}
+connections=${BENCH_AUTH_CONNECTIONS:-8}
+if ! [[ "$devices" =~ ^[0-9]+$ ]] || (( devices < 1 || devices > 10000000 )); then
+  echo "bench-device: DEVICES must be 1..10000000" >&2; exit 2
+fi
+telcod=$build/apps/telcod/telcod
+bench=$build/bench/telco-bench
+for bin in "$telcod" "$bench"; do
+  [ -x "$bin" ] || { echo "bench-device: $bin is not built (ninja -C $build)" >&2; exit 1; }
+done
+log() { echo "bench-device: $*" >&2; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/telco-bench-device.XXXXXX")
+node_pid=""
+cleanup() {
+  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=$(python3 scripts/free-port.py)
+url=http://127.0.0.1:$port
+"$bench" accounts --count 100 --balance 1000000000000 --out "$work/accounts.json" 2>/dev/null
+"$telcod" --home "$work/node" init --chain-id telco-bench-device --accounts-file "$work/accounts.json" \
+  --max-pending-per-sender 1000000 --log-level warn >/dev/null
+"$telcod" --home "$work/node" start --api-listen "127.0.0.1:$port" --log-level warn >"$work/telcod.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 1 200); do curl -fsS -m 2 "$url/v1/status" >/dev/null 2>&1 && break; sleep 0.05; done
+
+load1=$(cut -d' ' -f1 /proc/loadavg)
+registered=$("$bench" devices --node "$url" --devices "$devices" --accounts 100 | tail -1)
+flat=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
+  --node-pid "$node_pid" | tail -1)
+peak=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["auth_per_s"])' "$flat")
+half=$(python3 -c 'import sys; print(max(1.0, float(sys.argv[1]) / 2))' "$peak")
+log "peak $peak authentications/s; paced run at $half/s"
+paced=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
+  --rate "$half" --node-pid "$node_pid" | tail -1)
+python3 - "$registered" "$flat" "$paced" "$load1" <<'PY'
+import json, os, sys
+reg, flat, paced = (json.loads(a) for a in sys.argv[1:4])
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+print(json.dumps({
+    "devices": reg["devices"], "registrations_per_s": reg["registrations_per_s"],
+    "peak_auth_per_s": flat["auth_per_s"], "ratio_to_verify_per_core": flat.get("ratio_to_verify_per_core"),
+    "half_peak_auth_per_s": paced["auth_per_s"],
+    "p50_ms": paced["latency_ms"]["p50_ms"], "p99_ms": paced["latency_ms"]["p99_ms"],
+    "authenticate_request_p99_ms": paced["authenticate_request_latency_ms"]["p99_ms"],
+    "targets": {"ratio_ge_0.8_per_core": (flat.get("ratio_to_verify_per_core") or 0) >= 0.8,
+                "p99_le_5ms_at_half_peak": paced["latency_ms"]["p99_ms"] <= 5},
+    "machine": {"nproc": os.cpu_count(), "cpu": cpu, "loadavg_1m_at_start": float(sys.argv[4])},
+    "register": reg, "flat": flat, "paced": paced}))
+PY
