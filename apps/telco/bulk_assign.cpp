@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "cli_error.h"
+#include "modules/naming/records.h"
 
 namespace telco::cli {
 namespace {
@@ -26,9 +27,6 @@ std::vector<std::string_view> split_commas(std::string_view line) {
   }
 }
 
-// "+14155550100" and "14155550100" are one number: compare by digits.
-std::string digits_of(std::string_view number) { return std::string(number.substr(number.starts_with('+') ? 1 : 0)); }
-
 Json routing_of(const std::vector<std::string_view>& fields) {
   Json routing = Json::array();
   for (std::size_t i = 2; i < fields.size(); ++i) {
@@ -44,7 +42,7 @@ Json routing_of(const std::vector<std::string_view>& fields) {
 std::vector<AssignmentLine> read_assignment_lines(std::istream& in, const ResolveAddress& resolve,
                                                   std::size_t lines_max) {
   std::vector<AssignmentLine> out;
-  std::unordered_map<std::string, std::size_t> seen;  // digits -> line
+  std::unordered_map<std::string, std::size_t> seen;  // digits -> line ("+1415..." and "1415..." are one)
   std::unordered_map<std::string, std::string> addresses;  // SUBSCRIBER field -> address
   std::string text;
   std::size_t line = 0;
@@ -63,7 +61,11 @@ std::vector<AssignmentLine> read_assignment_lines(std::istream& in, const Resolv
     if (out.size() == lines_max) {
       throw UsageError(at + "more than " + std::to_string(lines_max) + " assignments in one file; split it");
     }
-    const std::string digits = digits_of(fields[0]);
+    const auto parsed = modules::naming::parse_number_text(fields[0]);
+    if (!parsed) {
+      throw UsageError(at + "'" + std::string(fields[0]) + "' is not an E.164 number (3 to 15 digits, no leading 0)");
+    }
+    const std::string& digits = *parsed;
     if (auto [it, fresh] = seen.emplace(digits, line); !fresh) {
       throw UsageError(at + "number " + std::string(fields[0]) + " is already on line " + std::to_string(it->second));
     }
@@ -89,6 +91,7 @@ std::vector<AssignmentBatch> pack_assignments(const std::vector<AssignmentLine>&
                                               std::size_t tx_bytes_max,
                                               const std::function<std::size_t(const Json& fields)>& tx_size) {
   if (per_tx == 0) throw std::invalid_argument("pack_assignments: per_tx must be positive");
+  if (lines.empty()) return {};
   auto fields_of = [&](std::size_t first, std::size_t count) {
     Json list = Json::array();
     for (std::size_t i = first; i < first + count; ++i) list.push_back(lines[i].assignment);

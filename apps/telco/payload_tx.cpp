@@ -135,7 +135,7 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
   auto last_progress = started, last_change = started;
   std::uint64_t items_final = 0;
   std::size_t submitted = 0, final = 0;
-  const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout_s * 1000));
+  const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(o.wait_timeout_s, 1.0, 86'400.0) * 1000));
   while (final < n) {
     // Submit while the window has room; stop at the first "not now" and retry it later
     // (everything behind it in the request was refused for the nonce gap it left).

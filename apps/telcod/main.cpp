@@ -200,7 +200,9 @@ std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco
   telco::dns::DnsServerConfig dns_config;
   dns_config.listen_address = host;
   dns_config.port = port;
-  dns_config.io_threads = config.dns.threads != 0 ? config.dns.threads : std::max(1u, std::thread::hardware_concurrency());
+  // One per core by default, at most 16: beyond that the kernel's socket work, not answers, limits.
+  dns_config.io_threads =
+      config.dns.threads != 0 ? config.dns.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 16u);
   const telco::state::StateView& committed = *node.committed_state();
   auto params = std::make_shared<const telco::chain::NamingParams>(telco::modules::naming::load_params(committed));
   auto answer = [&node, &committed, params](telco::ByteView query, telco::dns::Transport transport) {

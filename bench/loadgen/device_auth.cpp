@@ -126,7 +126,11 @@ std::string register_devices(const RegisterOptions& o) {
                 << static_cast<std::uint64_t>(static_cast<double>(next) / since(submit_started)) << "/s\n";
     }
   }
-  while (mempool_txs(client) > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto drain_deadline = Clock::now() + std::chrono::seconds(120);
+  while (mempool_txs(client) > 0) {
+    if (Clock::now() > drain_deadline) throw std::runtime_error("the registrations were not all in blocks after 120 s");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   // Every one must be on chain: the first, the last and a sample between.
   for (std::size_t i : {std::size_t{0}, o.devices / 2, o.devices - 1}) {
     const HttpResponse r = client.get("/v1/devices/" + to_hex(device_id(i)));

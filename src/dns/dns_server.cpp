@@ -3,8 +3,10 @@
 #include <sys/socket.h>
 
 // Boost 1.74's Asio headers need <utility> first with g++ 12 (docs/TOOLCHAIN.md).
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -104,13 +106,16 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 // answer, is what limits queries per second. Asio only opens and binds the socket (it never
 // starts an operation on it, so the socket stays blocking).
 constexpr unsigned kUdpBatch = 32;
+// A UDP query is a header and one question (and perhaps an OPT record): 512 bytes is already
+// generous. Larger datagrams are dropped.
+constexpr std::size_t kUdpQueryBytesMax = 4'096;
 constexpr int kUdpStopCheckMs = 200;  // a blocked read wakes this often to see stop()
 
 struct UdpLoop {
   explicit UdpLoop(asio::io_context& io) : socket(io) {}
 
   void run(const AnswerFn& answer, const std::atomic<bool>& stopping) {
-    std::vector<std::array<std::uint8_t, kQueryBytesMax>> in(kUdpBatch);
+    std::vector<std::array<std::uint8_t, kUdpQueryBytesMax>> in(kUdpBatch);
     std::array<sockaddr_storage, kUdpBatch> peers{};
     std::array<iovec, kUdpBatch> in_iov{}, out_iov{};
     std::array<mmsghdr, kUdpBatch> received{}, replies{};
@@ -127,10 +132,14 @@ struct UdpLoop {
       }
       // Blocks for the first datagram, then takes what else is queued.
       const int n = ::recvmmsg(fd, received.data(), kUdpBatch, MSG_WAITFORONE, nullptr);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        // Not the stop-check timeout or a signal: do not spin on a persistent error.
+        std::this_thread::sleep_for(std::chrono::milliseconds(kUdpStopCheckMs / 10));
+      }
       if (n <= 0) continue;  // the stop-check timeout, a signal, or stop()'s shutdown
       unsigned k = 0;
       for (int i = 0; i < n; ++i) {
-        // A datagram longer than any query we take is dropped, as respond() drops it.
+        // A datagram longer than any UDP query we take is dropped (the buffer truncated it).
         if (received[i].msg_hdr.msg_flags & MSG_TRUNC) continue;
         out[k] = answer(ByteView(in[i].data(), received[i].msg_len), Transport::kUdp);
         if (out[k].empty()) continue;
@@ -143,7 +152,7 @@ struct UdpLoop {
         ++k;
       }
       for (unsigned sent = 0; sent < k;) {
-        const int r = ::sendmmsg(fd, replies.data() + sent, k - sent, 0);
+        const int r = ::sendmmsg(fd, replies.data() + sent, k - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
         // A full send buffer or an unreachable peer drops that answer, as the network may.
         sent += r > 0 ? static_cast<unsigned>(r) : 1;
       }
@@ -218,20 +227,29 @@ void DnsServer::start() {
       s.udp.push_back(std::move(loop));
     }
   } catch (const boost::system::system_error& e) {
+    s.udp.clear();  // closes the sockets opened so far
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
     throw std::runtime_error("dns: cannot listen on " + where + ": " + e.what());
   }
-  for (auto& loop : s.udp) {
-    loop->thread = std::thread([&s, l = loop.get()] { l->run(s.answer, s.stopping); });
+  try {
+    for (auto& loop : s.udp) {
+      loop->thread = std::thread([&s, l = loop.get()] { l->run(s.answer, s.stopping); });
+    }
+    s.accept();
+    // TCP (clients retrying a truncated answer, zone tooling) is light: one io thread.
+    s.threads.emplace_back([&s] { s.io.run(); });
+  } catch (const std::system_error& e) {  // no thread could be started
+    stop();
+    throw std::runtime_error("dns: cannot start the server's threads: " + std::string(e.what()));
   }
-  s.accept();
-  // TCP (clients retrying a truncated answer, zone tooling) is light: one io thread.
-  s.threads.emplace_back([&s] { s.io.run(); });
 }
 
 void DnsServer::stop() {
   if (!impl_) return;
   Impl& s = *impl_;
-  if (s.threads.empty()) return;
+  const bool any_udp = std::any_of(s.udp.begin(), s.udp.end(), [](const auto& l) { return l->thread.joinable(); });
+  if (s.threads.empty() && !any_udp) return;
   s.stopping = true;
   for (auto& loop : s.udp) ::shutdown(loop->socket.native_handle(), SHUT_RDWR);  // wakes a blocked read
   for (auto& loop : s.udp) {

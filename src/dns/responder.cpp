@@ -292,10 +292,15 @@ Bytes to_wire(const ldns_pkt* pkt, bool compress = false) {
   }
   // One buffer per server thread, cleared for each answer; a null compression tree writes
   // every name in full.
-  thread_local std::unique_ptr<ldns_buffer, BufferFree> buffer(ldns_buffer_new(LDNS_MAX_PACKETLEN));
-  if (!buffer) return {};
+  thread_local std::unique_ptr<ldns_buffer, BufferFree> buffer;
+  // A buffer's error status sticks (ldns_buffer_clear keeps it): start again from a new one.
+  if (!buffer || ldns_buffer_status(buffer.get()) != LDNS_STATUS_OK) buffer.reset(ldns_buffer_new(LDNS_MAX_PACKETLEN));
+  if (!buffer) return to_wire(pkt, /*compress=*/true);
   ldns_buffer_clear(buffer.get());
-  if (ldns_pkt2buffer_wire_compress(buffer.get(), pkt, nullptr) != LDNS_STATUS_OK) return {};
+  if (ldns_pkt2buffer_wire_compress(buffer.get(), pkt, nullptr) != LDNS_STATUS_OK) {
+    buffer.reset();
+    return to_wire(pkt, /*compress=*/true);
+  }
   const std::uint8_t* data = ldns_buffer_begin(buffer.get());
   return Bytes(data, data + ldns_buffer_position(buffer.get()));
 }
@@ -352,7 +357,7 @@ Bytes answer_question(const ZoneSource& src, const ldns_pkt* query, const ldns_r
   for (RrPtr& rr : found.answers) ldns_pkt_push_rr(resp.get(), LDNS_SECTION_ANSWER, rr.release());
   Bytes wire = to_wire(resp.get());
   const std::size_t limit = size_limit(query, transport);
-  if (wire.size() <= limit) return wire;
+  if (!wire.empty() && wire.size() <= limit) return wire;
   wire = to_wire(resp.get(), /*compress=*/true);
   if (!wire.empty() && wire.size() <= limit) return wire;
   // Too large for this UDP answer: the header and question only, TC set, so that the

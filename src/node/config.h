@@ -75,7 +75,7 @@ struct ConsensusConfig {
 struct DnsConfig {
   bool enabled = false;
   std::string listen = "127.0.0.1:5353";
-  unsigned threads = 0;  // io threads, each with its own UDP socket on the port; 0 = one per core
+  unsigned threads = 0;  // UDP sockets on the port, each with its thread; 0 = one per core, at most 16
 };
 
 struct LogConfig {

@@ -348,7 +348,8 @@ def route_testnet(homes, seed=1):
     """Rewrites the config.json of each home of a `telcod testnet` layout so that node i reaches
     each persistent peer j through a relay (i, j) of its own, and starts those relays. Both
     directions of that TCP connection pass through it, so impairing relays (i, j) and (j, i)
-    impairs the link i-j. Returns {(i, j): Relay}."""
+    impairs the link i-j. Returns {(i, j): Relay}. Run it once on a fresh layout: a second run
+    would find peers on the first run's relay ports and leave them pointing there."""
     configs = []
     for home in homes:
         with open(os.path.join(home, "config.json")) as f:
@@ -364,7 +365,7 @@ def route_testnet(homes, seed=1):
             if j is None:  # not a node of this layout: leave it alone
                 peers.append(peer)
                 continue
-            relay = Relay(target_port=port, target_host=host, seed=seed * 1000 + i * 10 + j).start()
+            relay = Relay(target_port=port, target_host=host, seed=seed * 100000 + i * 100 + j).start()
             relays[(i, j)] = relay
             peers.append(f"{node_id}@127.0.0.1:{relay.port}")
         config["p2p"]["persistent_peers"] = peers

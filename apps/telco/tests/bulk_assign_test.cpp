@@ -62,6 +62,10 @@ TEST(BulkAssign, RefusesMalformedLinesNamingTheLine) {
   EXPECT_EQ(usage_error_of("+14155550100,alice\n\n14155550100,alice\n"),
             "line 3: number 14155550100 is already on line 1");
   EXPECT_EQ(usage_error_of("14155550100,bob\n"), "line 1: SUBSCRIBER 'bob' is unknown");
+  EXPECT_EQ(usage_error_of("+0155,alice\n"), "line 1: '+0155' is not an E.164 number (3 to 15 digits, no leading 0)");
+  // Written with spaces or dashes it is the same number.
+  EXPECT_EQ(usage_error_of("+1 415 555 0100,alice\n1415-555-0100,alice\n"),
+            "line 2: number 1415-555-0100 is already on line 1");
   EXPECT_EQ(usage_error_of("# only a comment\n"),
             "the file holds no assignments (NUMBER,SUBSCRIBER[,URI...] per line)");
   std::istringstream many("1,alice\n2,alice\n3,alice\n");
