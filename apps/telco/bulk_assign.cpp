@@ -27,17 +27,17 @@ std::vector<std::string_view> split_commas(std::string_view line) {
   }
 }
 
-Json routing_of(const std::vector<std::string_view>& fields) {
-  Json routing = Json::array();
-  for (std::size_t i = 2; i < fields.size(); ++i) {
-    Json r = {{"uri", std::string(fields[i])}};
-    if (fields[i].starts_with("tel:")) r["service"] = "E2U+voice:tel";
-    routing.push_back(std::move(r));
-  }
-  return routing;
-}
-
 }  // namespace
+
+Json routing_json(const std::vector<std::string>& uris) {
+  Json r = Json::array();
+  for (const std::string& u : uris) {
+    Json e = {{"uri", u}};
+    if (u.starts_with("tel:")) e["service"] = "E2U+voice:tel";
+    r.push_back(std::move(e));
+  }
+  return r;
+}
 
 std::vector<AssignmentLine> read_assignment_lines(std::istream& in, const ResolveAddress& resolve,
                                                   std::size_t lines_max) {
@@ -80,7 +80,7 @@ std::vector<AssignmentLine> read_assignment_lines(std::istream& in, const Resolv
       known = addresses.emplace(std::string(fields[1]), std::move(address)).first;
     }
     out.push_back({line, Json{{"number", std::string(fields[0])}, {"subscriber", known->second},
-                              {"routing", routing_of(fields)}}});
+                              {"routing", routing_json({fields.begin() + 2, fields.end()})}}});
   }
   if (in.bad()) throw CliError("io_error", "could not read the assignment file");
   if (out.empty()) throw UsageError("the file holds no assignments (NUMBER,SUBSCRIBER[,URI...] per line)");

@@ -19,6 +19,10 @@
 
 namespace telco::cli {
 
+// The "routing" of number.assign, number.set_routing and number.port_request from routing
+// URIs, in order: `tel:` URIs get the service E2U+voice:tel, the others the default E2U+sip.
+nlohmann::json routing_json(const std::vector<std::string>& uris);
+
 struct AssignmentLine {
   std::size_t line = 0;         // 1-based, in the file
   nlohmann::json assignment;    // {"number", "subscriber", "routing"} as number.assign takes it

@@ -87,16 +87,6 @@ std::string commitment_hex(const Context& ctx, const std::string& name, const st
   return to_hex(modules::naming::commitment_hash(name, owner, parse_secret(secret_hex)));
 }
 
-Json routing_json(const std::vector<std::string>& uris) {
-  Json r = Json::array();
-  for (const std::string& u : uris) {
-    Json e = {{"uri", u}};
-    if (u.rfind("tel:", 0) == 0) e["service"] = "E2U+voice:tel";
-    r.push_back(e);
-  }
-  return r;
-}
-
 // The assignments must all fit in memory as signed transactions: a million numbers is
 // about 2,000 transactions of 40 KB.
 constexpr std::size_t kAssignFileLinesMax = 10'000'000;

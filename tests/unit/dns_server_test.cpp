@@ -68,12 +68,17 @@ struct Echo {
 
 Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
-TEST(DnsServer, EveryUdpQueryFromManySourcePortsIsAnsweredAndSocketsRunInParallel) {
-  Echo echo;
+// A server on a port the kernel picks, with `threads` UDP sockets.
+DnsServerConfig on_any_port(unsigned threads) {
   DnsServerConfig config;
   config.port = 0;
-  config.io_threads = 3;
-  DnsServer server(config, echo.fn());
+  config.io_threads = threads;
+  return config;
+}
+
+TEST(DnsServer, EveryUdpQueryFromManySourcePortsIsAnsweredAndSocketsRunInParallel) {
+  Echo echo;
+  DnsServer server(on_any_port(3), echo.fn());
   server.start();
   const sockaddr_in to = loopback(server.port());
 
@@ -109,10 +114,7 @@ TEST(DnsServer, EveryUdpQueryFromManySourcePortsIsAnsweredAndSocketsRunInParalle
 
 TEST(DnsServer, TcpQueriesAreFramedByTheirLengthPrefix) {
   Echo echo;
-  DnsServerConfig config;
-  config.port = 0;
-  config.io_threads = 2;
-  DnsServer server(config, echo.fn());
+  DnsServer server(on_any_port(2), echo.fn());
   server.start();
   const sockaddr_in to = loopback(server.port());
   Fd fd(::socket(AF_INET, SOCK_STREAM, 0));
@@ -139,8 +141,7 @@ TEST(DnsServer, TcpQueriesAreFramedByTheirLengthPrefix) {
 
 TEST(DnsServer, APortInUseIsAClearError) {
   Echo echo;
-  DnsServerConfig config;
-  config.port = 0;
+  DnsServerConfig config = on_any_port(1);
   DnsServer first(config, echo.fn());
   first.start();
   config.port = first.port();
