@@ -42,6 +42,12 @@ class Application {
   virtual Finalized finalize_block(const chain::Block& block, const chain::Commit& commit) = 0;
   // Makes the finalized block durable. After it returns, a restart resumes at height + 1.
   virtual void commit() = 0;
+  // Block sync of many heights in a row (Replica::on_commits): commits the finalized block
+  // so that the next one builds on it, without waiting for the disk; sync() then makes all
+  // blocks so committed durable at once. A crash in between may lose a suffix of them (never
+  // part of one), which the node fetches again: it signed nothing on them.
+  virtual void commit_deferred() { commit(); }
+  virtual void sync() {}
 };
 
 }  // namespace telco::consensus

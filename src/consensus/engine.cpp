@@ -401,10 +401,10 @@ void Engine::add_block(const chain::Block& block, bool committed) {
   out_.push_back(ValidateBlock{hash, entry.block, committed});
 }
 
-bool Engine::consensus_fields_valid(const chain::Block& block) const {
+bool consensus_fields_valid(const HeightContext& c, std::string_view chain_id, const chain::Block& block,
+                            bool verify_last_commit) {
   const chain::BlockHeader& h = block.header;
-  const HeightContext& c = *context_;
-  if (h.version != chain::kHeaderVersion || h.chain_id != config_.chain_id || h.height != c.height ||
+  if (h.version != chain::kHeaderVersion || h.chain_id != chain_id || h.height != c.height ||
       h.prev_hash != c.prev_hash || h.time_ms <= c.prev_time_ms || h.validators_hash != c.validators.hash()) {
     return false;
   }
@@ -414,8 +414,8 @@ bool Engine::consensus_fields_valid(const chain::Block& block) const {
   });
   if (!known_proposer) return false;
   if (!c.last_validators) return block.last_commit == chain::Commit{};
-  return verify_commit(*c.last_validators, config_.chain_id, block.last_commit, c.height - 1, c.prev_hash) ==
-         CommitError::kOk;
+  if (!verify_last_commit) return block.last_commit.height == c.height - 1 && block.last_commit.block_hash == c.prev_hash;
+  return verify_commit(*c.last_validators, chain_id, block.last_commit, c.height - 1, c.prev_hash) == CommitError::kOk;
 }
 
 bool Engine::timely(const chain::BlockHeader& header, Round round, std::uint64_t received_ms) const {

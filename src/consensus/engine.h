@@ -79,6 +79,13 @@ struct HeightContext {
   std::uint32_t prev_tx_count = 0;              // transactions in the previous block
 };
 
+// The consensus half of valid(v) for a block of context `c`'s height: version, chain id,
+// height, previous hash, a time after the previous block's, the validators hash, a proposer
+// in the set, and a last commit that verifies against the previous set (not re-checked with
+// verify_last_commit false: the caller verified that very commit already).
+bool consensus_fields_valid(const HeightContext& c, std::string_view chain_id, const chain::Block& block,
+                            bool verify_last_commit = true);
+
 struct Timeout {
   std::uint64_t height = 0;
   Round round = 0;
@@ -202,7 +209,9 @@ class Engine {
   void schedule(Step step);
   Validity validity(const Hash32& hash) const;
   void add_block(const chain::Block& block, bool committed = false);
-  bool consensus_fields_valid(const chain::Block& block) const;
+  bool consensus_fields_valid(const chain::Block& block) const {
+    return consensus::consensus_fields_valid(*context_, config_.chain_id, block);
+  }
   bool timely(const chain::BlockHeader& header, Round round, std::uint64_t received_ms) const;
   std::uint64_t prevote_power(Round round, const Hash32& value) const;
   bool wanted(const Hash32& hash) const;

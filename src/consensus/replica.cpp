@@ -176,23 +176,59 @@ void Replica::sign_and_send(Vote vote, std::uint64_t now_ms) {
   queue_.push_back({now_ms, vote});
 }
 
-// Line 49-54's "decision; h ← h + 1; StartRound(0)", with the application in between.
-void Replica::finalize(const Decide& d, std::uint64_t now_ms) {
-  const HeightContext& current = engine_.context();
-  const Application::Finalized f = app_.finalize_block(*d.block, d.commit);
+HeightContext Replica::finalize_block(const HeightContext& current, const chain::Block& block,
+                                     const chain::Commit& commit) {
+  const Application::Finalized f = app_.finalize_block(block, commit);
   // The application accepted this block in process_proposal; a different state now means
   // it is not deterministic, and no vote of ours can be trusted after that.
-  if (f.app_hash != d.block->header.state_root) throw std::logic_error("application state diverged from its block");
+  if (f.app_hash != block.header.state_root) throw std::logic_error("application state diverged from its block");
   std::string error;
   auto next_set = current.validators.next(f.validator_updates, &error);
   if (!next_set) throw std::logic_error("application returned invalid validator updates: " + error);
+  return HeightContext{current.height + 1,     std::move(*next_set), current.validators, commit,
+                       block.header.hash(), block.header.time_ms, block.header.tx_count};
+}
+
+// Line 49-54's "decision; h ← h + 1; StartRound(0)", with the application in between.
+void Replica::finalize(const Decide& d, std::uint64_t now_ms) {
+  HeightContext next = finalize_block(engine_.context(), *d.block, d.commit);
   app_.commit();
-  HeightContext next{current.height + 1,        std::move(*next_set), current.validators, d.commit,
-                     d.block->header.hash(), d.block->header.time_ms, d.block->header.tx_count};
   out_.committed(*d.block, d.commit, next);
   wal_.begin_height(next.height, now_ms);
   queue_.clear();  // what was still queued belongs to the decided height
   for (const Action& a : engine_.start(std::move(next), now_ms)) perform(a, now_ms);
+}
+
+std::size_t Replica::on_commits(std::span<const SyncedBlock> run, std::uint64_t now_ms) {
+  if (!engine_.started() || engine_.decided()) return 0;
+  const std::string& chain_id = engine_.config().chain_id;
+  std::optional<HeightContext> next;  // the context after the last block applied
+  std::size_t applied = 0;
+  for (const SyncedBlock& s : run) {
+    const HeightContext& c = next ? *next : engine_.context();
+    const chain::Block& block = *s.block;
+    // A last commit equal to the commit verified for the previous block of this run is
+    // not verified twice.
+    const bool last_commit_known = next && block.last_commit == c.last_commit;
+    if (!consensus_fields_valid(c, chain_id, block, !last_commit_known) || !block.body_matches_header()) break;
+    const Hash32 hash = block.header.hash();
+    const bool commit_checked = s.commit_verified && *s.commit_verified == c.validators.hash() &&
+                                s.commit->height == c.height && s.commit->block_hash == hash;
+    if (!commit_checked && verify_commit(c.validators, chain_id, *s.commit, c.height, hash) != CommitError::kOk) break;
+    if (!app_.process_committed(block)) break;
+    HeightContext after = finalize_block(c, block, *s.commit);
+    app_.commit_deferred();
+    out_.committed(block, *s.commit, after);
+    next = std::move(after);
+    ++applied;
+  }
+  if (!next) return 0;
+  app_.sync();
+  wal_.begin_height(next->height, now_ms);
+  queue_.clear();
+  for (const Action& a : engine_.start(std::move(*next), now_ms)) perform(a, now_ms);
+  drain();
+  return applied;
 }
 
 }  // namespace telco::consensus

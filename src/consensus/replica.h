@@ -15,6 +15,7 @@
 
 #include <deque>
 #include <optional>
+#include <span>
 
 #include "consensus/application.h"
 #include "consensus/engine.h"
@@ -52,6 +53,26 @@ class Replica {
     deliver({now_ms, CommitReceived{block, commit}});
   }
 
+  // Block sync of many heights at once: blocks of consecutive heights from the current one,
+  // each with a commit for it. Each is checked as on_commit checks it (consensus fields, the
+  // commit against the height's validator set, the application's process_committed), then
+  // finalized and committed deferred; after the last, the application syncs once, the WAL
+  // starts the new height and the engine starts it. Stops at the first block that fails a
+  // check (the engine and the WAL are then as if it never came). Returns how many applied.
+  //
+  // None of them is logged: the WAL exists so that replay repeats the path to what this
+  // validator signed, and a synced block leads to no signature; a crash before the sync
+  // loses a suffix of them, which the node fetches again, its commits proving themselves.
+  // `commit_verified` set means the caller already ran verify_commit on the commit against
+  // the set of that hash (in parallel, ahead): the check is then skipped if the height's set
+  // has that hash.
+  struct SyncedBlock {
+    const chain::Block* block = nullptr;
+    const chain::Commit* commit = nullptr;
+    std::optional<Hash32> commit_verified;
+  };
+  std::size_t on_commits(std::span<const SyncedBlock> run, std::uint64_t now_ms);
+
   const Engine& engine() const { return engine_; }
   Engine& engine() { return engine_; }
   std::size_t signatures_refused() const { return refused_; }
@@ -64,6 +85,8 @@ class Replica {
   void sign_and_send(Proposal proposal, std::uint64_t now_ms);
   void sign_and_send(Vote vote, std::uint64_t now_ms);
   void finalize(const Decide& decision, std::uint64_t now_ms);
+  // finalize_block and the context of the next height; the caller commits.
+  HeightContext finalize_block(const HeightContext& current, const chain::Block& block, const chain::Commit& commit);
   void replay(HeightContext context, const std::vector<WalEntry>& entries);
 
   Engine engine_;

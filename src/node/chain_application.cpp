@@ -188,14 +188,21 @@ consensus::Application::Finalized ChainApplication::finalize_block(const chain::
   return {it->second->outcome.state_root, std::move(updates)};
 }
 
-void ChainApplication::commit() {
+void ChainApplication::commit() { commit_pending(storage::Store::Durability::kPerOptions); }
+
+void ChainApplication::commit_deferred() { commit_pending(storage::Store::Durability::kDeferred); }
+
+void ChainApplication::sync() { node_.store_->sync(); }
+
+void ChainApplication::commit_pending(storage::Store::Durability durability) {
   if (!pending_) throw std::logic_error("commit without a finalized block");
   Pending p = std::move(*pending_);
   pending_.reset();
   executed_.clear();  // proposals of the decided height are of no further use
   evidence_.committed(p.block);
   Executed& e = *p.executed;
-  node_.commit_decided(p.block, p.commit, std::move(e.outcome), std::move(e.tx_hashes), e.invalid, p.decided);
+  node_.commit_decided(p.block, p.commit, std::move(e.outcome), std::move(e.tx_hashes), e.invalid, p.decided,
+                       durability);
 }
 
 }  // namespace telco::node

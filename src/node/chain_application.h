@@ -15,6 +15,7 @@
 #include "exec/executor.h"
 #include "mempool/verify_pool.h"
 #include "node/evidence_pool.h"
+#include "storage/store.h"
 
 namespace telco::node {
 
@@ -30,6 +31,8 @@ class ChainApplication final : public consensus::Application {
   bool process_committed(const chain::Block& block) override;
   Finalized finalize_block(const chain::Block& block, const chain::Commit& commit) override;
   void commit() override;
+  void commit_deferred() override;
+  void sync() override;
 
   // Duplicate-vote evidence seen by the engine or sent by a peer: verified against the
   // validator set, then kept for a block. kInvalid (with *reason) is the sender's fault;
@@ -37,6 +40,9 @@ class ChainApplication final : public consensus::Application {
   enum class EvidenceVerdict : std::uint8_t { kAdded, kNotKept, kInvalid };
   EvidenceVerdict add_evidence(const consensus::DuplicateVoteEvidence& e, std::string* reason = nullptr);
   std::size_t evidence_pending() const { return evidence_.size(); }
+
+  // Runs job(i) for i in [0, n) across the verify pool (block sync checks commits ahead).
+  void run_parallel(std::size_t n, const std::function<void(std::size_t)>& job) { verify_pool_.run(n, job); }
 
  private:
   struct Executed {
@@ -48,6 +54,7 @@ class ChainApplication final : public consensus::Application {
   // transaction is malformed, badly signed or invalid, or the header's execution fields
   // differ from the result.
   std::optional<Executed> execute(const chain::Block& block, bool verify_signatures = true);
+  void commit_pending(storage::Store::Durability durability);
   void remember(const crypto::Hash32& hash, Executed executed);
 
   static constexpr std::size_t kExecutedMax = 8;  // proposals of the current height kept

@@ -12,7 +12,7 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kResendInterval{1'000};  // status, own messages, sync requests
-constexpr std::uint32_t kBlocksPerRequest = 8;
+constexpr std::uint32_t kBlocksPerRequest = 32;
 constexpr std::size_t kTxsRelayBatchMax = gossip::kTxsPerMessageMax;
 
 consensus::EngineConfig engine_config(const chain::Genesis& genesis, const ConsensusConfig& c) {
@@ -232,7 +232,7 @@ void ConsensusService::on_network_message(const p2p::NodeId& peer, p2p::ChannelI
     if (!relay.empty()) host_->broadcast(p2p::kChannelMempool, gossip::encode_txs(relay), &peer);
     return;
   }
-  post(Inbound{peer, std::move(*message)});
+  post(Inbound{peer, std::move(*message), payload.size()});
 }
 
 void ConsensusService::serve_blocks(const p2p::NodeId& peer, const gossip::BlocksRequest& request) {
@@ -290,7 +290,7 @@ void ConsensusService::run() {
 }
 
 void ConsensusService::handle(Event& event, std::uint64_t now_ms) {
-  if (auto* in = std::get_if<Inbound>(&event)) return handle_message(in->peer, in->message, now_ms);
+  if (auto* in = std::get_if<Inbound>(&event)) return handle_message(in->peer, in->message, in->bytes, now_ms);
   if (const auto* up = std::get_if<PeerUp>(&event)) {
     peer_heights_.emplace(up->peer, 0);
     host_->send(up->peer, p2p::kChannelConsensusState, gossip::encode(gossip::Status{node_.committed_head().height}));
@@ -306,7 +306,8 @@ void ConsensusService::handle(Event& event, std::uint64_t now_ms) {
   }
 }
 
-void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& message, std::uint64_t now_ms) {
+void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& message, std::size_t bytes,
+                                      std::uint64_t now_ms) {
   if (const auto* status = std::get_if<gossip::Status>(&message)) {
     peer_heights_[peer] = status->height;
     request_blocks(now_ms);
@@ -317,8 +318,10 @@ void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& 
     auto it = requested_.find(h);
     if (it == requested_.end() || it->second.peer != peer) return;  // late or unsolicited
     requested_.erase(it);
-    if (h >= engine_height() && synced_.size() < kSyncBufferedMax) {
-      synced_.emplace(h, Synced{peer, std::move(response->block), std::move(response->commit)});
+    block_bytes_avg_ = 0.9 * block_bytes_avg_ + 0.1 * static_cast<double>(bytes);
+    if (h >= engine_height() && synced_bytes_ + bytes <= kSyncBufferedBytesMax &&
+        synced_.emplace(h, Synced{peer, std::move(response->block), std::move(response->commit), bytes}).second) {
+      synced_bytes_ += bytes;
     }
     return;
   }
@@ -370,7 +373,7 @@ void ConsensusService::deliver_consensus(const gossip::Message& message, std::ui
 void ConsensusService::on_height_started(std::uint64_t now_ms) {
   const std::uint64_t height = engine_height();
   requested_.erase(requested_.begin(), requested_.lower_bound(height));
-  synced_.erase(synced_.begin(), synced_.lower_bound(height));
+  erase_synced(synced_.begin(), synced_.lower_bound(height));
   for (auto it = timers_.begin(); it != timers_.end();) {
     it = it->second.height < height ? timers_.erase(it) : std::next(it);
   }
@@ -426,7 +429,7 @@ void ConsensusService::request_blocks(std::uint64_t) {
     spdlog::info("block sync: height {} of {}, {:.0f} blocks/s, ETA {:.0f} s", next - 1, best, rate, eta);
     sync_progress_->last_log = now;
   }
-  const std::uint64_t limit = std::min(best, next + kSyncWindow - 1);
+  const std::uint64_t limit = std::min(best, next + sync_window() - 1);
   std::vector<std::pair<p2p::NodeId, std::uint64_t>> peers(peer_heights_.begin(), peer_heights_.end());
   std::size_t turn = static_cast<std::size_t>(next);  // spreads requests over the peers
   for (std::uint64_t h = next; h <= limit;) {
@@ -460,22 +463,57 @@ void ConsensusService::request_blocks(std::uint64_t) {
   }
 }
 
+std::uint32_t ConsensusService::sync_window() const {
+  const double fits = static_cast<double>(kSyncBytesTarget) / std::max(block_bytes_avg_, 1.0);
+  return static_cast<std::uint32_t>(std::clamp(fits, double{kSyncWindowMin}, double{kSyncWindowMax}));
+}
+
+void ConsensusService::erase_synced(std::map<std::uint64_t, Synced>::iterator first,
+                                    std::map<std::uint64_t, Synced>::iterator last) {
+  for (auto it = first; it != last; ++it) synced_bytes_ -= it->second.bytes;
+  synced_.erase(first, last);
+}
+
 void ConsensusService::apply_synced_blocks(std::uint64_t now_ms) {
   while (true) {
-    auto it = synced_.find(engine_height());
-    if (it == synced_.end()) return;
-    Synced s = std::move(it->second);
-    synced_.erase(it);
-    const std::uint64_t before = engine_height();
-    replica_->on_commit(s.block, s.commit, now_ms);
-    if (engine_height() == before) {
-      // The engine refused it: a commit without a quorum of valid signatures, or a block that
-      // does not execute to its header. Either way the peer sent what no correct node has.
-      host_->report_fault(s.peer, p2p::PeerFault::kInvalid,
-                          "block " + std::to_string(before) + " from sync does not verify");
-      return;
+    // The run of consecutive received heights from the engine's.
+    const std::uint64_t from = engine_height();
+    std::vector<std::map<std::uint64_t, Synced>::iterator> run;
+    for (auto it = synced_.find(from); it != synced_.end() && it->first == from + run.size() && run.size() < kSyncRunMax;
+         ++it) {
+      run.push_back(it);
     }
-    on_height_started(now_ms);
+    if (run.empty()) return;
+    // The commits are checked against the current set across the verify pool first; the
+    // replica re-checks any whose height turns out to have another set (a change in the run).
+    const consensus::ValidatorSet& set = replica_->engine().context().validators;
+    const crypto::Hash32 set_hash = set.hash();
+    const std::string& chain_id = node_.genesis_->chain_id;
+    std::vector<consensus::Replica::SyncedBlock> blocks(run.size());
+    app_.run_parallel(run.size(), [&](std::size_t i) {
+      const Synced& s = run[i]->second;
+      blocks[i] = {&s.block, &s.commit, std::nullopt};
+      if (consensus::verify_commit(set, chain_id, s.commit, run[i]->first, s.block.header.hash()) ==
+          consensus::CommitError::kOk) {
+        blocks[i].commit_verified = set_hash;
+      }
+    });
+    const auto started = SteadyClock::now();
+    const std::size_t applied = replica_->on_commits(blocks, now_ms);
+    if (applied > 0) {
+      spdlog::debug("block sync: applied heights {}..{} in {:.1f} ms", from, from + applied - 1,
+                    std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count());
+    }
+    if (applied < run.size()) {
+      // The replica refused it: a commit without a quorum of valid signatures, or a block
+      // that does not execute to its header. Either way the peer sent what no correct node has.
+      const auto bad = run[applied];
+      host_->report_fault(bad->second.peer, p2p::PeerFault::kInvalid,
+                          "block " + std::to_string(bad->first) + " from sync does not verify");
+      erase_synced(bad, std::next(bad));
+    }
+    if (applied > 0) on_height_started(now_ms);
+    if (applied < run.size()) return;
   }
 }
 

@@ -9,10 +9,10 @@
 //   again every resend interval while the height is undecided (messages lost to a crashed or
 //   partitioned peer are so repaired without per-peer bookkeeping); newly admitted
 //   transactions to every peer; its committed height (status) to every peer;
-// - block sync: when a peer's status shows blocks we lack, asks for a window of them, feeds
-//   each (block, commit) to the replica as a commit for its height (the commit is verified
-//   against the validator set there), and follows the head once caught up. Progress is
-//   logged: height, blocks/s, ETA.
+// - block sync: when a peer's status shows blocks we lack, asks for a window of them,
+//   verifies their commits across the verify pool, hands runs of consecutive heights to the
+//   replica (Replica::on_commits: checked there, one store sync per run), and follows the
+//   head once caught up. Progress is logged: height, blocks/s, ETA.
 // Requests for blocks are answered from the store on the p2p delivery thread.
 //
 // A peer that sends bytes that do not decode, or a commit that does not verify, is reported
@@ -62,6 +62,7 @@ class ConsensusService {
   struct Inbound {
     p2p::NodeId peer;
     gossip::Message message;
+    std::size_t bytes = 0;  // encoded size
   };
   struct PeerUp {
     p2p::NodeId peer;
@@ -77,7 +78,7 @@ class ConsensusService {
   void post(Event event);
   void run();
   void handle(Event& event, std::uint64_t now_ms);
-  void handle_message(const p2p::NodeId& peer, gossip::Message& message, std::uint64_t now_ms);
+  void handle_message(const p2p::NodeId& peer, gossip::Message& message, std::size_t bytes, std::uint64_t now_ms);
   void deliver_consensus(const gossip::Message& message, std::uint64_t now_ms);
   void on_height_started(std::uint64_t now_ms);
   void fire_due_timers(std::uint64_t now_ms);
@@ -120,9 +121,16 @@ class ConsensusService {
   std::vector<gossip::Message> next_height_;
   std::chrono::steady_clock::time_point next_tick_{};
 
-  // Block sync.
-  static constexpr std::uint32_t kSyncWindow = 32;          // blocks requested ahead at most
-  static constexpr std::size_t kSyncBufferedMax = 64;       // received, not yet applied
+  // Block sync. Blocks are requested ahead of the engine's height up to a window of
+  // kSyncBytesTarget worth of blocks (at the running average size; at most kSyncWindowMax,
+  // which the serving peer's block-sync queue can hold), and applied in runs of consecutive
+  // heights (Replica::on_commits: one store sync and one WAL start per run).
+  static constexpr std::uint32_t kSyncWindowMax = 192;
+  static constexpr std::uint32_t kSyncWindowMin = 8;
+  static constexpr std::size_t kSyncBytesTarget = 32 << 20;
+  static constexpr std::size_t kSyncBufferedBytesMax = 96 << 20;  // received, not yet applied
+  static constexpr std::size_t kSyncRunMax = 128;
+  std::uint32_t sync_window() const;
   static constexpr std::chrono::milliseconds kRequestTimeout{5'000};
   std::map<p2p::NodeId, std::uint64_t> peer_heights_;
   struct Request {
@@ -134,8 +142,12 @@ class ConsensusService {
     p2p::NodeId peer;
     chain::Block block;
     chain::Commit commit;
+    std::size_t bytes = 0;
   };
   std::map<std::uint64_t, Synced> synced_;
+  std::size_t synced_bytes_ = 0;
+  double block_bytes_avg_ = 1 << 20;  // of received blocks; the window starts small
+  void erase_synced(std::map<std::uint64_t, Synced>::iterator first, std::map<std::uint64_t, Synced>::iterator last);
   struct SyncProgress {
     std::chrono::steady_clock::time_point since;
     std::uint64_t from_height = 0;

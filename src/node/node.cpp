@@ -171,7 +171,7 @@ storage::Head Node::committed_head() const {
 void Node::commit_decided(const chain::Block& block, const chain::Commit& commit, exec::BlockOutcome outcome,
                           std::vector<crypto::Hash32> tx_hashes,
                           const std::vector<std::pair<crypto::Hash32, chain::ResultCode>>& invalid,
-                          std::chrono::steady_clock::time_point started) {
+                          std::chrono::steady_clock::time_point started, storage::Store::Durability durability) {
   const chain::BlockHeader& h = block.header;
   auto data = std::make_shared<api::BlockData>();
   data->block = block;
@@ -186,7 +186,7 @@ void Node::commit_decided(const chain::Block& block, const chain::Commit& commit
   }
   store_->commit_block({data->block, data->hash, data->tx_hashes, data->receipts, data->commit, outcome.writes,
                         outcome.touched, change ? &*change : nullptr},
-                       outcome.tree);
+                       outcome.tree, durability);
   if (change) {
     complete_change_record(h.height + 1);
     spdlog::info("block {} changes the validator set from height {}: {} validators", h.height, h.height + 1,
@@ -205,9 +205,11 @@ void Node::commit_decided(const chain::Block& block, const chain::Commit& commit
     for (const auto& [id, callback] : subscribers_) callback(event);
   }
   const auto took_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-  spdlog::info("committed block {} txs={} hash={} round={} signers={} in {:.1f} ms", h.height, h.tx_count,
-               crypto::to_hex(data->hash).substr(0, 16), commit.round, commit.signatures.size(),
-               took_us.count() / 1000.0);
+  // Block sync commits thousands a second (deferred) and logs its own progress.
+  spdlog::log(durability == storage::Store::Durability::kDeferred ? spdlog::level::debug : spdlog::level::info,
+              "committed block {} txs={} hash={} round={} signers={} in {:.1f} ms", h.height, h.tx_count,
+              crypto::to_hex(data->hash).substr(0, 16), commit.round, commit.signatures.size(),
+              took_us.count() / 1000.0);
 }
 
 void Node::remember_block(std::shared_ptr<const api::BlockData> data) {

@@ -102,7 +102,8 @@ class Node final : public api::Backend {
   void commit_decided(const chain::Block& block, const chain::Commit& commit, exec::BlockOutcome outcome,
                       std::vector<crypto::Hash32> tx_hashes,
                       const std::vector<std::pair<crypto::Hash32, chain::ResultCode>>& invalid,
-                      std::chrono::steady_clock::time_point started);
+                      std::chrono::steady_clock::time_point started,
+                      storage::Store::Durability durability = storage::Store::Durability::kPerOptions);
   storage::Head committed_head() const;
   void run_producer();
   // Adds the next_validators proof to the change record of the set that took effect at

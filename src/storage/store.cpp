@@ -122,6 +122,12 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   // increasing order, so a per-address insert hint makes most memtable inserts O(1).
   descriptors[kAccountTxs].options.memtable_insert_with_hint_prefix_extractor.reset(
       rocksdb::NewFixedPrefixTransform(crypto::kAddressBytes));
+  // State tree nodes and stale entries are keyed version || ...: a block's all share its
+  // 8-byte version, so the same hint turns its few hundred inserts into near-appends
+  // (block sync: 1.8 -> 1.3 ms per block's write, docs/PERFORMANCE.md "Block sync").
+  for (const std::size_t cf : {std::size_t{kSmtNodes}, std::size_t{kSmtStale}}) {
+    descriptors[cf].options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
+  }
 
   auto impl = std::make_unique<Impl>();
   rocksdb::DB* raw = nullptr;
@@ -212,7 +218,7 @@ void Store::init_genesis(const crypto::Hash32& genesis_hash, const state::Writes
   check(impl_->db->Flush(flush, impl_->cfs), "flush genesis");
 }
 
-void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree) {
+void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree, Durability durability) {
   const chain::BlockHeader& header = rec.block.header;
   if (tree.version != header.height || tree.root_hash != header.state_root) {
     throw std::logic_error("state tree update does not match the block header");
@@ -255,7 +261,13 @@ void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree) 
   }
   const Head head{header.height, rec.block_hash, header.time_ms, state_root};
   check(batch.Put(cf[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
-  check(impl_->db->Write(impl_->write_options, &batch), "commit block");
+  rocksdb::WriteOptions options = impl_->write_options;
+  if (durability == Durability::kDeferred) options.sync = false;
+  check(impl_->db->Write(options, &batch), "commit block");
+}
+
+void Store::sync() {
+  if (impl_->write_options.sync) check(impl_->db->SyncWAL(), "sync the store's log");
 }
 
 void Store::put_validator_change(std::uint64_t effective_height, ByteView record) {

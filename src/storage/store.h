@@ -103,7 +103,13 @@ class Store final : public state::CommittedState {
   void init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes, const state::TreeUpdate& tree,
                     std::uint64_t genesis_time_ms);
   // `tree` is the block's state tree update (version = height, root = header.state_root).
-  void commit_block(const BlockRecord& record, const state::TreeUpdate& tree);
+  // kDeferred skips the fsync even with sync on (block sync commits many heights in a row):
+  // a crash may then lose a suffix of such blocks, never part of one, until sync() returns.
+  enum class Durability : std::uint8_t { kPerOptions, kDeferred };
+  void commit_block(const BlockRecord& record, const state::TreeUpdate& tree,
+                    Durability durability = Durability::kPerOptions);
+  // Makes every block committed so far durable (one fsync of RocksDB's log); no-op with sync off.
+  void sync();
 
   // Validator-set change records by the height they take effect (opaque bytes to the store).
   // put_ rewrites one outside a block (adding what the block's batch could not hold yet).

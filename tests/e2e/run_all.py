@@ -8,6 +8,7 @@ import traceback
 
 import harness
 import test_api
+import test_block_sync
 import test_cli
 import test_consensus
 import test_crash
@@ -28,6 +29,7 @@ TESTS = [
     test_consensus.test_four_validators_survive_kill9_of_each_in_turn,
     test_consensus.test_stopped_validator_catches_up_by_block_sync,
     test_consensus.test_truncated_wal_tail_recovers,
+    test_block_sync.test_kill9_during_block_sync_resumes_and_agrees,
     test_consensus.test_delayed_lossy_links_and_a_healed_partition,
     test_validator_change.test_a_joined_node_becomes_a_validator_and_a_genesis_validator_leaves,
     test_light.test_verify_account_and_refuse_tampering,
