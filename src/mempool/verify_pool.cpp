@@ -49,7 +49,9 @@ void VerifyPool::run(std::size_t n, const std::function<void(std::size_t)>& job)
     }
   };
   const std::size_t helpers = std::min(threads_.size(), n / kChunk - 1);
-  std::atomic<std::size_t> running{helpers};
+  // `running` changes only under done_mutex: a helper that counted itself out still holds
+  // the lock while it notifies, so this frame (mutex, condition) outlives its last use.
+  std::size_t running = helpers;
   std::mutex done_mutex;
   std::condition_variable done_cv;
   {
@@ -57,17 +59,15 @@ void VerifyPool::run(std::size_t n, const std::function<void(std::size_t)>& job)
     for (std::size_t h = 0; h < helpers; ++h) {
       tasks_.emplace_back([&] {
         drain();
-        if (running.fetch_sub(1) == 1) {
-          std::lock_guard done_lock(done_mutex);
-          done_cv.notify_one();
-        }
+        std::lock_guard done_lock(done_mutex);
+        if (--running == 0) done_cv.notify_one();
       });
     }
   }
   cv_.notify_all();
   drain();
   std::unique_lock lock(done_mutex);
-  done_cv.wait(lock, [&] { return running.load() == 0; });
+  done_cv.wait(lock, [&] { return running == 0; });
 }
 
 }  // namespace telco::mempool

@@ -319,7 +319,13 @@ void ConsensusService::handle_message(const p2p::NodeId& peer, gossip::Message& 
     if (it == requested_.end() || it->second.peer != peer) return;  // late or unsolicited
     requested_.erase(it);
     block_bytes_avg_ = 0.9 * block_bytes_avg_ + 0.1 * static_cast<double>(bytes);
-    if (h >= engine_height() && synced_bytes_ + bytes <= kSyncBufferedBytesMax &&
+    if (h < engine_height()) return;
+    // Over the byte bound, the furthest heights make room (they are asked for again); the
+    // engine's own height always gets in, so a buffer full of later heights cannot stall sync.
+    while (synced_bytes_ + bytes > kSyncBufferedBytesMax && !synced_.empty() && std::prev(synced_.end())->first > h) {
+      erase_synced(std::prev(synced_.end()), synced_.end());
+    }
+    if ((synced_bytes_ + bytes <= kSyncBufferedBytesMax || h == engine_height()) &&
         synced_.emplace(h, Synced{peer, std::move(response->block), std::move(response->commit), bytes}).second) {
       synced_bytes_ += bytes;
     }
@@ -464,7 +470,8 @@ void ConsensusService::request_blocks(std::uint64_t) {
 }
 
 std::uint32_t ConsensusService::sync_window() const {
-  const double fits = static_cast<double>(kSyncBytesTarget) / std::max(block_bytes_avg_, 1.0);
+  const std::size_t room = kSyncBufferedBytesMax - std::min(synced_bytes_, kSyncBufferedBytesMax);
+  const double fits = static_cast<double>(std::min(kSyncBytesTarget, room)) / std::max(block_bytes_avg_, 1.0);
   return static_cast<std::uint32_t>(std::clamp(fits, double{kSyncWindowMin}, double{kSyncWindowMax}));
 }
 
@@ -475,6 +482,8 @@ void ConsensusService::erase_synced(std::map<std::uint64_t, Synced>::iterator fi
 }
 
 void ConsensusService::apply_synced_blocks(std::uint64_t now_ms) {
+  // on_commits applies nothing to an engine not started or decided: no peer's fault then.
+  if (!replica_->engine().started() || replica_->engine().decided()) return;
   while (true) {
     // The run of consecutive received heights from the engine's.
     const std::uint64_t from = engine_height();
@@ -499,6 +508,7 @@ void ConsensusService::apply_synced_blocks(std::uint64_t now_ms) {
       }
     });
     const auto started = SteadyClock::now();
+    now_ms = node_.clock_();  // runs take a while: each reads the clock afresh
     const std::size_t applied = replica_->on_commits(blocks, now_ms);
     if (applied > 0) {
       spdlog::debug("block sync: applied heights {}..{} in {:.1f} ms", from, from + applied - 1,

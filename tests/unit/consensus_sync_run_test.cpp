@@ -4,6 +4,8 @@
 // it never came.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "consensus/replica.h"
 #include "consensus/storage.h"
 #include "consensus_fixture.h"
@@ -25,8 +27,10 @@ class SyncApp : public Application {
   }
   Finalized finalize_block(const chain::Block& b, const chain::Commit&) override {
     finalized.push_back(b.header.height);
-    return {b.header.state_root, {}};
+    const auto it = updates.find(b.header.height);
+    return {b.header.state_root, it == updates.end() ? std::vector<ValidatorUpdate>{} : it->second};
   }
+  std::map<std::uint64_t, std::vector<ValidatorUpdate>> updates;  // returned at that height
   void commit() override { ++committed; }
   void commit_deferred() override { ++deferred; }
   void sync() override { ++syncs; }
@@ -68,7 +72,9 @@ chain::Commit commit_for(const chain::Block& b, std::vector<std::size_t> signers
   return c;
 }
 
-Chain make_chain(const ValidatorSet& set, std::size_t n) {
+// `set_at(h)` is the set that signs height h (its hash goes in the header).
+template <typename SetAt>
+Chain make_chain(SetAt set_at, std::size_t n, std::map<std::uint64_t, std::vector<std::size_t>> signers = {}) {
   Chain out;
   Hash32 prev{};
   chain::Commit last;
@@ -80,16 +86,21 @@ Chain make_chain(const ValidatorSet& set, std::size_t n) {
     b.header.prev_hash = prev;
     b.last_commit = last;
     b.header.last_commit_hash = last.hash();
+    const ValidatorSet& set = set_at(h);
     b.header.validators_hash = set.hash();
     b.header.proposer = crypto::Address::from_public_key(set.at(h % set.size()).key);
     b.header.state_root[0] = static_cast<std::uint8_t>(h);
     b.header.tx_root = chain::tx_root({});
-    last = commit_for(b);
+    last = signers.contains(h) ? commit_for(b, signers[h]) : commit_for(b);
     prev = b.header.hash();
     out.blocks.push_back(std::move(b));
     out.commits.push_back(last);
   }
   return out;
+}
+
+Chain make_chain(const ValidatorSet& set, std::size_t n) {
+  return make_chain([&](std::uint64_t) -> const ValidatorSet& { return set; }, n);
 }
 
 std::vector<Replica::SyncedBlock> run_of(const Chain& c, std::size_t from, std::size_t to) {
@@ -197,6 +208,26 @@ TEST_F(SyncRun, APrecheckedCommitIsTrustedOnlyForTheSetItWasCheckedAgainst) {
   // Against this set, the caller's word stands (it ran verify_commit itself).
   run[0].commit_verified = set.hash();
   EXPECT_EQ(replica->on_commits(run, now), 3u);
+}
+
+// Block 3 removes validator 3: heights from 4 are signed by a set of three. Commits checked
+// ahead against the old set are checked again against the new one, so a commit that has
+// the old set's quorum only because validator 3 signed it is refused.
+TEST_F(SyncRun, ASetChangeInsideARunIsCheckedAgainstTheNewSet) {
+  app.updates[3] = {ValidatorUpdate{key(3).public_key(), 0, "v3"}};
+  const ValidatorSet smaller = *set.next(app.updates[3]);
+  ASSERT_NE(smaller.hash(), set.hash());
+  auto set_at = [&](std::uint64_t h) -> const ValidatorSet& { return h <= 3 ? set : smaller; };
+  Chain c = make_chain(set_at, 8, {{6, {0, 1, 3}}});
+  std::vector<Replica::SyncedBlock> run = run_of(c, 0, 8);
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    // What the node's parallel pre-check says: every commit has the old set's quorum.
+    ASSERT_EQ(verify_commit(set, kChainId, c.commits[i], i + 1, c.blocks[i].header.hash()), CommitError::kOk);
+    run[i].commit_verified = set.hash();
+  }
+  EXPECT_EQ(replica->on_commits(run, now), 5u) << "heights 1-5 apply; 6 lacks the new set's quorum";
+  EXPECT_EQ(replica->engine().height(), 6u);
+  EXPECT_EQ(replica->engine().context().validators.hash(), smaller.hash());
 }
 
 TEST_F(SyncRun, RestartAfterARunResumesAtTheNewHeight) {
