@@ -122,7 +122,8 @@ HttpResponse http_exchange(const NodeUrl& url, const HttpRequest& request,
                                        std::to_string(kResponseBytesMax >> 20) + " MiB");
   }
   if (ec == http::error::end_of_stream) {
-    throw CliError("bad_response", "node at " + url.text() + " closed the connection without answering");
+    // It went away mid-request (a crash or restart): the same as not reaching it.
+    throw CliError("node_unreachable", "node at " + url.text() + " closed the connection without answering");
   }
   if (ec && ec.category() == http::make_error_code(http::error::end_of_stream).category()) {
     throw CliError("bad_response",

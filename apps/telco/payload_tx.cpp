@@ -1,5 +1,6 @@
 #include "payload_tx.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <limits>
@@ -19,6 +20,35 @@ using Json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kPollInterval = std::chrono::milliseconds(250);
+
+// A bulk import runs for minutes: a dropped connection, a node restarting or a node
+// answering 503 in that time must not throw away what was signed. Every request it makes
+// is idempotent (the same signed bytes again are "duplicate", counted as submitted; status
+// reads are reads), so such failures are retried with backoff, each retry said on stderr:
+// 0.25 s doubling to 8 s, 8 retries (about 40 s in all) before the error stands.
+constexpr int kBulkRetries = 8;
+constexpr auto kBulkRetryFirst = std::chrono::milliseconds(250);
+constexpr auto kBulkRetryMax = std::chrono::milliseconds(8'000);
+
+bool transient(const CliError& e) {
+  return e.code() == "node_unreachable" || e.code() == "timeout" || e.code() == "unavailable";
+}
+
+template <typename Request>
+auto retrying(std::string_view what, Request&& request) {
+  auto delay = kBulkRetryFirst;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return request();
+    } catch (const CliError& e) {
+      if (attempt >= kBulkRetries || !transient(e)) throw;
+      std::cerr << "telco: " << what << ": " << e.what() << "; retry " << attempt + 1 << " of " << kBulkRetries
+                << " in " << delay.count() << " ms\n";
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, kBulkRetryMax);
+    }
+  }
+}
 
 // Waits for `hash` to be final; returns the final status or throws on timeout.
 TxProgress wait_final(const NodeClient& node, const std::string& hash, double timeout_s) {
@@ -135,6 +165,10 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
   auto last_progress = started, last_change = started;
   std::uint64_t items_final = 0;
   std::size_t submitted = 0, final = 0;
+  // After the node lost its mempool, transactions below resent_until are sent again; one
+  // answered "nonce too low" is then marked, and must turn out final (not another's nonce).
+  std::size_t resent_until = 0;
+  std::vector<bool> nonce_used(n, false);
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(o.wait_timeout_s, 1.0, 86'400.0) * 1000));
   while (final < n) {
     // Submit while the window has room; stop at the first "not now" and retry it later
@@ -144,7 +178,8 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
       const std::size_t count = std::min({kBulkTxsPerRequest, n - submitted, window - (submitted - final)});
       Json list = Json::array();
       for (std::size_t i = submitted; i < submitted + count; ++i) list.push_back(encoded[i]);
-      const Json response = node.post("/v1/txs", Json{{"txs", std::move(list)}});
+      const Json body{{"txs", std::move(list)}};
+      const Json response = retrying("submitting", [&] { return node.post("/v1/txs", body); });
       const Json& results = response.at("results");
       if (!results.is_array() || results.size() != count) {
         throw CliError("bad_response", "node answered " + std::to_string(count) + " transactions with " +
@@ -152,12 +187,26 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
       }
       for (std::size_t k = 0; k < count; ++k) {
         const Json& r = results[k];
-        if (r.value("accepted", false) ||
-            r.value("code", std::uint64_t{0}) == static_cast<std::uint64_t>(chain::ResultCode::kDuplicate)) {
+        const std::uint64_t code = r.value("code", std::uint64_t{0});
+        if (r.value("accepted", false) || code == static_cast<std::uint64_t>(chain::ResultCode::kDuplicate)) {
           ++submitted;
           continue;
         }
-        const std::uint64_t code = r.value("code", std::uint64_t{0});
+        if (code == static_cast<std::uint64_t>(chain::ResultCode::kNonceTooLow) && submitted < resent_until) {
+          // Sent again after a restart, and already in a block: following it tells.
+          nonce_used[submitted] = true;
+          ++submitted;
+          continue;
+        }
+        if (code == static_cast<std::uint64_t>(chain::ResultCode::kNonceTooHigh) && submitted > final) {
+          // Transactions it had accepted before this one are gone: the node restarted and
+          // lost its mempool. Send again from the oldest not yet final.
+          std::cerr << "telco: the node lost " << submitted - final << " pending transactions; sending them again\n";
+          resent_until = std::max(resent_until, submitted);
+          submitted = final;
+          blocked = true;
+          break;
+        }
         if (!retry_later(code)) {
           throw CliError("rejected", "transaction " + std::to_string(submitted + 1) + " of " + std::to_string(n) +
                                          " (nonce " + std::to_string(sender.nonce + submitted) +
@@ -171,9 +220,25 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
     // Follow the oldest submitted one to finality.
     bool advanced = false;
     while (final < submitted) {
-      const JsonResponse r = node.get_allowing_not_found(tx_path(hashes[final]));
+      const JsonResponse r =
+          retrying("following", [&] { return node.get_allowing_not_found(tx_path(hashes[final])); });
       const TxProgress p = parse_tx_status(r.body);
-      if (p.phase == TxPhase::kPending || p.phase == TxPhase::kUnknown) break;
+      if (p.phase == TxPhase::kPending) break;
+      if (p.phase == TxPhase::kUnknown) {
+        if (nonce_used[final]) {
+          throw CliError("rejected", "transaction " + std::to_string(final + 1) + " (nonce " +
+                                         std::to_string(sender.nonce + final) +
+                                         ") lost its nonce to another transaction of this key; the " +
+                                         std::to_string(final) + " before it are final");
+        }
+        // Accepted, yet the node does not know it: it restarted and its mempool is gone.
+        // Send it and all after it again (those still pending answer "duplicate", those
+        // already in a block "nonce too low").
+        std::cerr << "telco: the node lost " << submitted - final << " pending transactions; sending them again\n";
+        resent_until = std::max(resent_until, submitted);
+        submitted = final;
+        break;
+      }
       if (p.phase == TxPhase::kRejected) {
         throw CliError("rejected", "transaction " + std::to_string(final + 1) + " was dropped: " + p.name + ": " +
                                        p.message + "; the " + std::to_string(final) + " before it are final");

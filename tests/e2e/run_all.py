@@ -35,6 +35,7 @@ TESTS = [
     test_light.test_verify_account_and_refuse_tampering,
     test_light.test_verify_long_chain_shows_progress,
     test_naming.test_naming_over_dns_and_cli,
+    test_naming.test_bulk_assign_survives_a_node_kill9,
     test_device.test_device_authenticates_online_and_offline_then_fails_when_stolen,
     test_snapshot.test_fresh_node_fast_syncs_from_a_snapshot_over_p2p,
 ]

@@ -189,3 +189,54 @@ def test_naming_over_dns_and_cli(bins, workdir):
             check("Usage" in cli.run(*cmd, "--help").stdout, f"--help of {cmd}")
     finally:
         node.stop()
+
+
+def test_bulk_assign_survives_a_node_kill9(bins, workdir):
+    """`telco number assign --file` while its node is killed with kill -9 and restarted: the
+    command retries its requests, sends again what the node's lost mempool held, and ends
+    with every number assigned once."""
+    node = Node(bins, workdir, name="bulk")
+    cli = Cli(bins, workdir, node)
+    cli.run("keys", "import", "demo", "--seed-file", node.demo_seed_file, "--kdf-cost", "test")
+    demo = cli.run("--key", "demo", "address").stdout.strip()
+    genesis_path = os.path.join(node.home, "genesis.json")
+    with open(genesis_path) as f:
+        genesis = json.load(f)
+    genesis["naming"] = {"top_level_labels": ["tel"], "numbering_authority": demo}
+    with open(genesis_path, "w") as f:
+        json.dump(genesis, f)
+    node.start()
+    bulk = None
+    try:
+        cli.run("--key", "demo", "number", "allocate", "4177", "--length", "10", "--holder", "demo")
+        count = 60_000
+        path = os.path.join(workdir, "numbers.csv")
+        with open(path, "w") as f:
+            for i in range(count):
+                f.write(f"+4177{i:06d},{demo},sip:+4177{i:06d}@op.example\n")
+        bulk = subprocess.Popen([bins.telco, "--node", node.url, "--home", cli.home, "--key", "demo", "--json",
+                                 "number", "assign", "--file", path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env)
+        # Kill the node once the first numbers are final and more are on their way.
+        deadline = time.time() + 60 * bins.slow
+        while time.time() < deadline:
+            code, first = http("GET", node.url + "/v1/numbers/4177000000")
+            if code == 200 and first.get("assigned"):
+                break
+            time.sleep(0.02)
+        check(bulk.poll() is None, "the import finished before the kill; nothing was tested")
+        node.kill9()
+        time.sleep(1.0)
+        node.start()
+        out, err = bulk.communicate(timeout=300 * bins.slow)
+        check(bulk.returncode == 0, f"bulk assign after the restart: exit {bulk.returncode}: {err[-1500:]}")
+        check("retry" in err or "sending them again" in err, f"the command did not notice the restart: {err[-800:]}")
+        result = json.loads(out)
+        check(result["assigned"] == count and not result["failures"], f"bulk result: {str(result)[:600]}")
+        for i in (0, count // 2, count - 1):
+            looked = cli.json("number", "lookup", f"4177{i:06d}")
+            check(looked.get("subscriber") == demo, f"number {i}: {looked}")
+    finally:
+        if bulk and bulk.poll() is None:
+            bulk.kill()
+        node.kill9()
