@@ -169,6 +169,11 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
   // answered "nonce too low" is then marked, and must turn out final (not another's nonce).
   std::size_t resent_until = 0;
   std::vector<bool> nonce_used(n, false);
+  const auto resend_from_final = [&] {
+    std::cerr << "telco: the node lost " << submitted - final << " pending transactions; sending them again\n";
+    resent_until = std::max(resent_until, submitted);
+    submitted = final;
+  };
   const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(std::clamp(o.wait_timeout_s, 1.0, 86'400.0) * 1000));
   while (final < n) {
     // Submit while the window has room; stop at the first "not now" and retry it later
@@ -201,9 +206,7 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
         if (code == static_cast<std::uint64_t>(chain::ResultCode::kNonceTooHigh) && submitted > final) {
           // Transactions it had accepted before this one are gone: the node restarted and
           // lost its mempool. Send again from the oldest not yet final.
-          std::cerr << "telco: the node lost " << submitted - final << " pending transactions; sending them again\n";
-          resent_until = std::max(resent_until, submitted);
-          submitted = final;
+          resend_from_final();
           blocked = true;
           break;
         }
@@ -234,9 +237,7 @@ BulkResult send_payloads(const Context& ctx, std::string_view type, const std::v
         // Accepted, yet the node does not know it: it restarted and its mempool is gone.
         // Send it and all after it again (those still pending answer "duplicate", those
         // already in a block "nonce too low").
-        std::cerr << "telco: the node lost " << submitted - final << " pending transactions; sending them again\n";
-        resent_until = std::max(resent_until, submitted);
-        submitted = final;
+        resend_from_final();
         break;
       }
       if (p.phase == TxPhase::kRejected) {
