@@ -50,6 +50,7 @@ std::optional<ValidatorSet> ValidatorSet::from(std::vector<Validator> validators
   set.total_power_ = static_cast<std::uint64_t>(total);
   set.quorum_ = threshold_above(set.total_power_, 2, 3);
   set.one_third_plus_ = threshold_above(set.total_power_, 1, 3);
+  set.hash_ = chain::validators_hash(set.to_genesis_list());
   return set;
 }
 
@@ -69,8 +70,6 @@ std::optional<std::size_t> ValidatorSet::index_of(const crypto::PublicKey& key) 
   }
   return std::nullopt;
 }
-
-crypto::Hash32 ValidatorSet::hash() const { return chain::validators_hash(to_genesis_list()); }
 
 std::vector<chain::GenesisValidator> ValidatorSet::to_genesis_list() const {
   std::vector<chain::GenesisValidator> out;

@@ -61,7 +61,8 @@ class ValidatorSet {
   std::uint64_t one_third_plus_power() const { return one_third_plus_; }
 
   // chain::validators_hash of the (key, power) list in set order; the header's validators_hash.
-  crypto::Hash32 hash() const;
+  // Computed once when the set is made: members never change after (only priorities do).
+  const crypto::Hash32& hash() const { return hash_; }
   std::vector<chain::GenesisValidator> to_genesis_list() const;
 
   std::size_t proposer() const { return proposer_; }
@@ -93,6 +94,7 @@ class ValidatorSet {
   std::uint64_t quorum_ = 0;
   std::uint64_t one_third_plus_ = 0;
   std::size_t proposer_ = 0;
+  crypto::Hash32 hash_{};
 };
 
 enum class CommitError : std::uint8_t {
