@@ -3,6 +3,10 @@
 // signed readings verified in an anchored batch.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <vector>
+
 #include "device_fixture.h"
 #include "modules/device/challenge_table.h"
 
@@ -105,6 +109,63 @@ TEST_F(DeviceAuth, ChallengeTableIsSingleUseAndBounded) {
   // Past their expiry, entries make room.
   EXPECT_TRUE(table.issue(c, a.expires_ms + 1));
   EXPECT_LE(table.size(), table.capacity());
+}
+
+// The table against a plain model (a map swept of expired entries before each issue), over
+// random issues (single and all-or-nothing batches), answers and clock steps at a small
+// capacity: every outcome the same, and the table never holds more than its capacity
+// however long it runs at capacity.
+TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
+  for (std::uint32_t seed = 1; seed <= 20; ++seed) {
+    std::mt19937 rng(seed);
+    constexpr std::size_t kCap = 16;
+    ChallengeTable table(kCap);
+    std::map<std::uint8_t, Challenge> model;  // nonce byte -> challenge
+    std::map<std::uint8_t, bool> used;
+    std::uint64_t now = 1'000;
+    for (int step = 0; step < 4'000; ++step) {
+      now += rng() % 4;
+      Challenge c{"telco-test", "attach", {}, "gnb", now + 1 + rng() % 40, {}};
+      const auto nb = static_cast<std::uint8_t>(rng() % 48);
+      c.nonce.fill(nb);
+      const unsigned op = rng() % 4;
+      if (op <= 1) {
+        std::erase_if(model, [&](const auto& kv) { return kv.second.expires_ms < now; });
+        for (auto it = used.begin(); it != used.end();) it = model.count(it->first) ? std::next(it) : used.erase(it);
+        std::vector<Challenge> batch{c};
+        if (op == 1) {  // a batch of 1 to 4; a repeated nonce refuses the whole batch
+          for (unsigned k = rng() % 4; k > 0; --k) {
+            Challenge more = c;
+            more.nonce.fill(static_cast<std::uint8_t>(rng() % 48));
+            batch.push_back(more);
+          }
+        }
+        bool expect = model.size() + batch.size() <= kCap;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          expect = expect && !model.count(batch[i].nonce[0]);
+          for (std::size_t j = 0; j < i; ++j) expect = expect && batch[j].nonce != batch[i].nonce;
+        }
+        const bool got = op == 0 ? table.issue(c, now) : table.issue_all(batch, now);
+        ASSERT_EQ(got, expect) << "seed " << seed << " step " << step;
+        if (expect) {
+          for (const Challenge& b : batch) model[b.nonce[0]] = b, used[b.nonce[0]] = false;
+        }
+      } else {
+        // Answer a held challenge (or an unknown one); check first, then consume.
+        auto it = model.find(nb);
+        if (it != model.end() && rng() % 4 != 0) c = it->second;
+        AuthOutcome expect = AuthOutcome::kNonceUnknown;
+        if (it != model.end() && it->second == c)
+          expect = used[nb] ? AuthOutcome::kNonceUsed : now > c.expires_ms ? AuthOutcome::kExpired : AuthOutcome::kOk;
+        ASSERT_EQ(table.check(c, now), expect) << "seed " << seed << " step " << step;
+        ASSERT_EQ(table.consume(c, now), expect) << "seed " << seed << " step " << step;
+        if (expect == AuthOutcome::kOk) used[nb] = true;
+        if (expect == AuthOutcome::kExpired) model.erase(nb), used.erase(nb);
+      }
+      ASSERT_EQ(table.size(), model.size());
+      ASSERT_LE(table.size(), kCap);
+    }
+  }
 }
 
 TEST_F(DeviceAuth, FleetMemberAuthenticatesByPath) {
