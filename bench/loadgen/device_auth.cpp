@@ -150,6 +150,7 @@ std::string run_auth(const AuthOptions& o) {
   if (o.devices == 0 || o.connections == 0 || o.seconds <= 0) {
     throw std::invalid_argument("--devices, --connections and --seconds must be above zero");
   }
+  if (o.batch == 0 || o.batch > 256) throw std::invalid_argument("--batch must be from 1 to 256");
   const VerifyRate bound = measure_verify_rate(1.0, 1);  // one core: the target is per core
   std::cerr << "Ed25519 verify on one core: " << bound.per_s << "/s\n";
   {
@@ -160,8 +161,11 @@ std::string run_auth(const AuthOptions& o) {
     }
   }
   struct Sample {
-    double total_ms, auth_ms;
+    double total_ms, challenge_ms, auth_ms;
   };
+  const bool batched = o.batch > 1;
+  const std::string challenge_path = batched ? "/v1/devices/challenge/batch" : "/v1/devices/challenge";
+  const std::string auth_path = batched ? "/v1/devices/authenticate/batch" : "/v1/devices/authenticate";
   std::mutex mutex;
   std::vector<Sample> samples;
   std::atomic<std::uint64_t> ok{0}, refused{0}, failed{0};
@@ -169,6 +173,7 @@ std::string run_auth(const AuthOptions& o) {
   const std::optional<double> node_cpu0 = o.node_pid ? cpu_seconds_of(o.node_pid) : std::nullopt;
   const auto started = Clock::now();
   const auto end = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+  using Ms = std::chrono::duration<double, std::milli>;
   std::vector<std::thread> verifiers;
   for (std::size_t c = 0; c < o.connections; ++c) {
     verifiers.emplace_back([&, c] {
@@ -176,17 +181,18 @@ std::string run_auth(const AuthOptions& o) {
       std::mt19937_64 rng(c * 7919 + 1);
       std::uniform_int_distribution<std::size_t> pick(0, o.devices - 1);
       std::vector<Sample> mine;
-      // Paced: each verifier starts one exchange every connections/rate seconds, and latency
-      // counts from when it was due, so a slow answer delays what follows it (no coordinated
-      // omission).
+      // Paced: each verifier starts one exchange (of `batch` devices) every
+      // connections*batch/rate seconds, and latency counts from when it was due, so a slow
+      // answer delays what follows it (no coordinated omission).
       const auto interval = o.rate > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                             static_cast<double>(o.connections) / o.rate))
+                                             static_cast<double>(o.connections * o.batch) / o.rate))
                                        : Clock::duration::zero();
       auto due = started + interval * c / o.connections;
       auto note = [&](const std::string& what) {
         std::lock_guard lock(mutex);
         if (first_problem.empty()) first_problem = what;
       };
+      std::vector<std::size_t> picked(o.batch);
       while (true) {
         if (o.rate > 0) {
           std::this_thread::sleep_until(due);
@@ -194,38 +200,55 @@ std::string run_auth(const AuthOptions& o) {
           due = Clock::now();
         }
         if (due >= end) break;
-        const std::size_t i = pick(rng);
+        for (std::size_t& i : picked) i = pick(rng);
         try {
-          const Json ask = {{"id_hash", to_hex(device_id(i))}, {"purpose", "login"}, {"verifier_id", "bench"}};
-          const HttpResponse ch = client.post("/v1/devices/challenge", "application/json", ask.dump());
+          Json asks = Json::array();
+          for (std::size_t i : picked)
+            asks.push_back({{"id_hash", to_hex(device_id(i))}, {"purpose", "login"}, {"verifier_id", "bench"}});
+          const auto asked = Clock::now();
+          const HttpResponse ch = client.post(challenge_path, "application/json",
+                                              batched ? Json{{"challenges", asks}}.dump() : asks[0].dump());
+          const auto issued = Clock::now();
           if (ch.status != 200) {
-            ++failed;
+            failed += o.batch;
             note("challenge: HTTP " + std::to_string(ch.status) + " " + ch.body.substr(0, 200));
             due += interval;
             continue;
           }
-          const std::string hex = Json::parse(ch.body).at("challenge").get<std::string>();
-          const auto bytes = from_hex(hex);
-          const auto challenge = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
-          if (!challenge) throw std::runtime_error("the node's challenge does not decode");
-          const crypto::Signature sig = dev::answer_challenge(device_key(i), *challenge);
-          const Json answer = {{"challenge", hex}, {"signature", to_hex(sig)}};
+          const Json cj = Json::parse(ch.body);
+          const Json& issued_list = batched ? cj.at("challenges") : cj;
+          Json answers = Json::array();
+          for (std::size_t k = 0; k < o.batch; ++k) {
+            const std::string hex = (batched ? issued_list.at(k) : issued_list).at("challenge").get<std::string>();
+            const auto bytes = from_hex(hex);
+            const auto challenge = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
+            if (!challenge) throw std::runtime_error("the node's challenge does not decode");
+            const crypto::Signature sig = dev::answer_challenge(device_key(picked[k]), *challenge);
+            answers.push_back({{"challenge", hex}, {"signature", to_hex(sig)}});
+          }
           const auto sent = Clock::now();
-          const HttpResponse au = client.post("/v1/devices/authenticate", "application/json", answer.dump());
+          const HttpResponse au = client.post(auth_path, "application/json",
+                                              batched ? Json{{"answers", answers}}.dump() : answers[0].dump());
           const auto done = Clock::now();
           if (au.status != 200) {
-            ++failed;
+            failed += o.batch;
             note("authenticate: HTTP " + std::to_string(au.status) + " " + au.body.substr(0, 200));
-          } else if (Json::parse(au.body).value("ok", false)) {
-            ++ok;
-            mine.push_back({std::chrono::duration<double, std::milli>(done - due).count(),
-                            std::chrono::duration<double, std::milli>(done - sent).count()});
           } else {
-            ++refused;
-            note("authenticate refused: " + au.body.substr(0, 200));
+            const Json aj = Json::parse(au.body);
+            const Sample s{Ms(done - due).count(), Ms(issued - asked).count(), Ms(done - sent).count()};
+            for (std::size_t k = 0; k < o.batch; ++k) {
+              const Json& r = batched ? aj.at("results").at(k) : aj;
+              if (r.value("ok", false)) {
+                ++ok;
+                mine.push_back(s);
+              } else {
+                ++refused;
+                note("authenticate refused: " + r.dump().substr(0, 200));
+              }
+            }
           }
         } catch (const std::exception& e) {
-          ++failed;
+          failed += o.batch;
           note(e.what());
         }
         due += interval;
@@ -237,24 +260,26 @@ std::string run_auth(const AuthOptions& o) {
   for (std::thread& t : verifiers) t.join();
   const double seconds = since(started);
   const std::optional<double> node_cpu1 = o.node_pid ? cpu_seconds_of(o.node_pid) : std::nullopt;
-  std::vector<double> total, auth;
+  std::vector<double> total, challenge, auth;
   for (const Sample& s : samples) {
     total.push_back(s.total_ms);
+    challenge.push_back(s.challenge_ms);
     auth.push_back(s.auth_ms);
   }
-  const LatencyStats lt = latency_stats(total), la = latency_stats(auth);
   const double per_s = static_cast<double>(ok.load()) / seconds;
   Json out = {{"mode", o.rate > 0 ? "paced" : "flat"},
               {"rate_target", o.rate},
               {"devices", o.devices},
               {"connections", o.connections},
+              {"batch", o.batch},
               {"seconds", seconds},
               {"authenticated", ok.load()},
               {"refused", refused.load()},
               {"failed", failed.load()},
               {"auth_per_s", per_s},
-              {"latency_ms", Json::parse(latency_json(lt))},
-              {"authenticate_request_latency_ms", Json::parse(latency_json(la))},
+              {"latency_ms", Json::parse(latency_json(latency_stats(total)))},
+              {"challenge_request_latency_ms", Json::parse(latency_json(latency_stats(challenge)))},
+              {"authenticate_request_latency_ms", Json::parse(latency_json(latency_stats(auth)))},
               {"verify_per_s_one_core", bound.per_s}};
   if (!first_problem.empty()) out["first_problem"] = first_problem;
   if (node_cpu0 && node_cpu1 && ok.load() > 0) {

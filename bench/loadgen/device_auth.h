@@ -3,7 +3,9 @@
 //                     from the bench accounts), followed until all are in blocks
 //   run_auth          verifiers authenticating random registered devices: POST
 //                     /v1/devices/challenge, the device's signature over it, POST
-//                     /v1/devices/authenticate; flat out or paced, with latency percentiles
+//                     /v1/devices/authenticate (or, with batch > 1, the /batch forms of
+//                     both for that many devices at once); flat out or paced, with
+//                     latency percentiles
 // Bench device i has the PUBLIC key bench_key(kBenchDeviceKeyBase + i) and the identifier
 // "bench-device-<i>": like the bench accounts, these are for benchmark chains only.
 #pragma once
@@ -33,12 +35,14 @@ struct AuthOptions {
   double rate = 0;               // authentications/s; 0 = flat out
   double seconds = 10;
   std::size_t connections = 4;   // verifiers in parallel, each its own HTTP connection
+  std::size_t batch = 1;         // devices per request pair; above 1 the /batch routes
   int node_pid = 0;              // report the node's CPU per authentication (same machine)
   unsigned threads = 0;          // for the verify bound measured first
 };
 // Returns the JSON result line: authentications/s, outcomes, latency of the whole exchange
-// and of the authenticate request alone, the node's CPU per authentication and the
-// one-core Ed25519 verify rate measured in the same run.
+// (from when it was due to its answer) and of the challenge and authenticate requests
+// alone, the node's CPU per authentication and the one-core Ed25519 verify rate measured in
+// the same run. With batches, every device of a batch counts the batch's latency.
 std::string run_auth(const AuthOptions& o);
 
 }  // namespace telco::bench

@@ -124,6 +124,9 @@ int main(int argc, char** argv) {
   auth->add_option("--rate", ao.rate, "authentications/s; omit or 0 for flat out");
   auth->add_option("--seconds", ao.seconds, "length of the run")->capture_default_str();
   auth->add_option("--connections", ao.connections, "verifiers in parallel")->capture_default_str();
+  auth->add_option("--batch", ao.batch, "devices per request pair (1..256); above 1 the /batch routes")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   auth->add_option("--node-pid", ao.node_pid, "the node's process id: report its CPU per authentication");
 
   CLI11_PARSE(app, argc, argv);

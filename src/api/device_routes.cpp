@@ -218,7 +218,8 @@ Response fleet_route(ServerContext& ctx, const std::vector<std::string_view>& s)
   return json_response(200, j);
 }
 
-Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+// One challenge request's fields; the nonce is drawn when it is issued.
+dev::Challenge parse_challenge_request(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
   dev::Challenge c;
   c.chain_id = ctx.backend.genesis().chain_id;
   c.id_hash = hex_field<32>(body, "id_hash");
@@ -229,36 +230,116 @@ Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_
     fail(400, error_code::kBadRequest, "ttl_ms must be from 1 to " + std::to_string(kChallengeTtlMsMax));
   c.expires_ms = now_ms + ttl;
   randombytes_buf(c.nonce.data(), c.nonce.size());
-  if (!ctx.device_challenges.issue(c, now_ms))
-    fail(503, error_code::kUnavailable, "too many outstanding challenges; retry in a moment");
+  return c;
+}
+
+[[noreturn]] void fail_table_full() {
+  fail(503, error_code::kUnavailable, "too many outstanding challenges; retry in a moment");
+}
+
+Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+  const dev::Challenge c = parse_challenge_request(ctx, body, now_ms);
+  if (!ctx.device_challenges.issue(c, now_ms)) fail_table_full();
   return json_response(200, challenge_json(c));
 }
 
-Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+// The entries of a batch body's array `key`: 1 to kDeviceBatchMax of them, each parsed by
+// `parse`; a malformed entry fails the whole request with its index in the message, before
+// anything is issued or consumed.
+template <typename T, typename Parse>
+std::vector<T> parse_batch(const Json& body, const char* key, Parse parse) {
+  const Json& v = field(body, key);
+  if (!v.is_array() || v.empty() || v.size() > kDeviceBatchMax)
+    fail(400, error_code::kBadRequest,
+         std::string("'") + key + "' must be an array of 1 to " + std::to_string(kDeviceBatchMax) +
+             " entries");
+  std::vector<T> out;
+  out.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    try {
+      out.push_back(parse(v[i]));
+    } catch (RouteFailure& f) {
+      f.error.message = std::string(key) + "[" + std::to_string(i) + "]: " + f.error.message;
+      throw;
+    }
+  }
+  return out;
+}
+
+// All challenges are issued together or none is (503 when the table has no room for all).
+Response challenge_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+  const auto batch = parse_batch<dev::Challenge>(
+      body, "challenges", [&](const Json& e) { return parse_challenge_request(ctx, e, now_ms); });
+  if (!ctx.device_challenges.issue_all(batch, now_ms)) fail_table_full();
+  Json out = Json::array();
+  for (const dev::Challenge& c : batch) out.push_back(challenge_json(c));
+  return json_response(200, {{"challenges", std::move(out)}});
+}
+
+struct Answer {
+  dev::Challenge challenge;
+  crypto::Signature signature;
+  std::optional<std::pair<crypto::Hash32, dev::MemberProof>> member;  // fleet id, proof
+};
+
+Answer parse_answer(const Json& body) {
+  if (!body.is_object()) fail(400, error_code::kBadRequest, "an answer must be a JSON object");
   const std::string hex = string_field(body, "challenge", 1024);
   auto bytes = from_hex(hex);
   auto c = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
   if (!c)
     fail(400, error_code::kBadRequest, "'challenge' must be the hex bytes of a challenge this node issued");
-  const crypto::Signature sig = hex_field<64>(body, "signature");
-  const std::uint64_t height = ctx.backend.head().height;
-  const std::string& chain_id = ctx.backend.genesis().chain_id;
-  if (auto o = ctx.device_challenges.check(*c, now_ms); o != dev::AuthOutcome::kOk)
-    return json_response(200, outcome_json(o, height));
-  const BackendState st(ctx.backend);
-  dev::AuthOutcome o;
+  Answer a{std::move(*c), hex_field<64>(body, "signature"), std::nullopt};
   if (body.contains("member")) {
     const Json& m = body["member"];
-    const crypto::Hash32 fleet = hex_field<32>(m, "fleet");
-    dev::MemberProof proof{u64_field(m, "index"), hex_field<32>(m, "public_key"),
-                           path_field(m, "path", dev::kFleetPathMax)};
-    o = dev::verify_member_answer(chain_id, *c, sig, dev::load_fleet(st, fleet),
-                                  dev::load_member(st, fleet, c->id_hash), proof, now_ms);
-  } else {
-    o = dev::verify_answer(chain_id, *c, sig, dev::load_device(st, c->id_hash), now_ms);
+    a.member.emplace(hex_field<32>(m, "fleet"),
+                     dev::MemberProof{u64_field(m, "index"), hex_field<32>(m, "public_key"),
+                                      path_field(m, "path", dev::kFleetPathMax)});
   }
-  if (o == dev::AuthOutcome::kOk) o = ctx.device_challenges.consume(*c, now_ms);
-  return json_response(200, outcome_json(o, height));
+  return a;
+}
+
+// The table check, the verification against committed state `st`, then the consumption:
+// a wrong answer does not burn the nonce, a right one is accepted once.
+dev::AuthOutcome authenticate(ServerContext& ctx, const state::StateView& st, const Answer& a,
+                              std::uint64_t now_ms) {
+  if (auto o = ctx.device_challenges.check(a.challenge, now_ms); o != dev::AuthOutcome::kOk) return o;
+  const std::string& chain_id = ctx.backend.genesis().chain_id;
+  const dev::Challenge& c = a.challenge;
+  dev::AuthOutcome o;
+  if (a.member) {
+    const auto& [fleet, proof] = *a.member;
+    o = dev::verify_member_answer(chain_id, c, a.signature, dev::load_fleet(st, fleet),
+                                  dev::load_member(st, fleet, c.id_hash), proof, now_ms);
+  } else {
+    o = dev::verify_answer(chain_id, c, a.signature, dev::load_device(st, c.id_hash), now_ms);
+  }
+  if (o == dev::AuthOutcome::kOk) o = ctx.device_challenges.consume(c, now_ms);
+  return o;
+}
+
+Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+  const Answer a = parse_answer(body);
+  const std::uint64_t height = ctx.backend.head().height;
+  const BackendState st(ctx.backend);
+  return json_response(200, outcome_json(authenticate(ctx, st, a, now_ms), height));
+}
+
+// Results are in request order; each answer is checked against committed state as the
+// single route does, and `height` is the head when the batch began. The same challenge
+// answered twice in one batch is accepted once (then nonce_used).
+Response authenticate_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+  const auto answers = parse_batch<Answer>(body, "answers", parse_answer);
+  const std::uint64_t height = ctx.backend.head().height;
+  const BackendState st(ctx.backend);
+  Json results = Json::array();
+  for (const Answer& a : answers) {
+    const dev::AuthOutcome o = authenticate(ctx, st, a, now_ms);
+    results.push_back({{"ok", o == dev::AuthOutcome::kOk},
+                       {"outcome", dev::auth_name(o)},
+                       {"message", dev::auth_message(o)}});
+  }
+  return json_response(200, {{"height", height}, {"results", std::move(results)}});
 }
 
 Response verify_reading_post(ServerContext& ctx, const Json& body) {
@@ -294,6 +375,10 @@ Response verify_reading_post(ServerContext& ctx, const Json& body) {
 bool DeviceChallenges::issue(const dev::Challenge& c, std::uint64_t now_ms) {
   std::lock_guard lock(mutex_);
   return table_.issue(c, now_ms);
+}
+bool DeviceChallenges::issue_all(std::span<const dev::Challenge> batch, std::uint64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  return table_.issue_all(batch, now_ms);
 }
 dev::AuthOutcome DeviceChallenges::check(const dev::Challenge& c, std::uint64_t now_ms) {
   std::lock_guard lock(mutex_);
@@ -335,17 +420,25 @@ Response device_get_route(ServerContext& ctx, const std::vector<std::string_view
 
 bool is_device_post_path(std::string_view path) {
   return path == "/v1/devices/challenge" || path == "/v1/devices/authenticate" ||
+         path == "/v1/devices/challenge/batch" || is_device_pooled_path(path) ||
          path == "/v1/readings/verify";
 }
+
+bool is_device_pooled_path(std::string_view path) { return path == "/v1/devices/authenticate/batch"; }
 
 Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
                             std::uint64_t now_ms) {
   try {
-    if (body.size() > 16 * 1024)
-      fail(413, error_code::kBadRequest, "a device request body is at most 16 KiB");
+    const bool batch = path.ends_with("/batch");
+    if (!batch && body.size() > 16 * 1024)
+      fail(413, error_code::kBodyTooLarge, "a device request body is at most 16 KiB");
+    if (batch && body.size() > kDeviceBatchBodyBytesMax)
+      fail(413, error_code::kBodyTooLarge, "a device batch body is at most 1 MiB");
     const Json j = parse_body(body);
     if (path == "/v1/devices/challenge") return challenge_post(ctx, j, now_ms);
     if (path == "/v1/devices/authenticate") return authenticate_post(ctx, j, now_ms);
+    if (path == "/v1/devices/challenge/batch") return challenge_batch_post(ctx, j, now_ms);
+    if (path == "/v1/devices/authenticate/batch") return authenticate_batch_post(ctx, j, now_ms);
     return verify_reading_post(ctx, j);
   } catch (const RouteFailure& f) {
     return error_response(f.error);

@@ -21,8 +21,11 @@ Response device_get_route(ServerContext& ctx, const std::vector<std::string_view
 // True for the paths device_get_route answers.
 bool is_device_get_path(const std::vector<std::string_view>& s);
 
-// POST /v1/devices/challenge, /v1/devices/authenticate, /v1/readings/verify.
+// POST /v1/devices/challenge[/batch], /v1/devices/authenticate[/batch], /v1/readings/verify.
 bool is_device_post_path(std::string_view path);
+// The device POSTs that may take milliseconds (up to kDeviceBatchMax signature checks): the
+// session runs them on the submit pool, not on an io thread.
+bool is_device_pooled_path(std::string_view path);
 Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
                             std::uint64_t now_ms);
 

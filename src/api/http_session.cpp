@@ -140,19 +140,33 @@ void HttpSession::dispatch() {
         error_response(make_error(400, error_code::kBadRequest, "/v1/events takes a WebSocket upgrade")),
         req.keep_alive());
   }
-  if (path == "/v1/txs" && req.method() == http::verb::post) return start_submit(std::move(req));
+  if (path == "/v1/txs" && req.method() == http::verb::post) {
+    return run_pooled(std::move(req), [](ServerContext& ctx, const http::request<http::string_body>& r) {
+      return handle_submit(ctx, sv(r[http::field::content_type]), r.body());
+    });
+  }
   if (req.method() == http::verb::post && is_device_post_path(path)) {
-    // One signature check at most: cheap enough for the io thread. The wall clock is read
-    // here, in the shell; the device library takes it as an argument.
-    const auto now_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                       std::chrono::system_clock::now().time_since_epoch())
-                                                       .count());
-    return send(handle_device_post(*ctx_, path, req.body(), now_ms), req.keep_alive());
+    // The wall clock is read here, in the shell; the device library takes it as an argument.
+    const auto wall_ms = [] {
+      return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+    };
+    if (is_device_pooled_path(path)) {
+      return run_pooled(std::move(req), [path = std::string(path), wall_ms](
+                                            ServerContext& ctx, const http::request<http::string_body>& r) {
+        return handle_device_post(ctx, path, r.body(), wall_ms());
+      });
+    }
+    // One signature check at most: cheap enough for the io thread.
+    return send(handle_device_post(*ctx_, path, req.body(), wall_ms()), req.keep_alive());
   }
   send(handle_request(*ctx_, sv(req.method_string()), sv(req.target())), req.keep_alive());
 }
 
-void HttpSession::start_submit(http::request<http::string_body> req) {
+void HttpSession::run_pooled(
+    http::request<http::string_body> req,
+    std::function<Response(ServerContext&, const http::request<http::string_body>&)> handler) {
   const bool keep_alive = req.keep_alive();
   if (ctx_->stopping) {
     return send(error_response(make_error(503, error_code::kUnavailable, "the node is shutting down")),
@@ -160,9 +174,10 @@ void HttpSession::start_submit(http::request<http::string_body> req) {
   }
   if (ctx_->submits_in_flight.fetch_add(1) >= ctx_->config.submits_in_flight_max) {
     ctx_->submits_in_flight.fetch_sub(1);
-    ctx_->warn_throttled("too many submissions in flight; answering 503");
-    return send(error_response(make_error(503, error_code::kUnavailable,
-                                          "too many submissions in progress; retry shortly")),
+    ctx_->warn_throttled("too many submissions or batch authentications in flight; answering 503");
+    return send(error_response(
+                    make_error(503, error_code::kUnavailable,
+                               "too many submissions or batch authentications in progress; retry shortly")),
                 keep_alive);
   }
   // Released when the task runs or, if the pool is stopped first, when it is destroyed.
@@ -178,8 +193,8 @@ void HttpSession::start_submit(http::request<http::string_body> req) {
   stream_.expires_never();
   ctx_->post_submit([self = shared_from_this(),
                      req = std::make_shared<http::request<http::string_body>>(std::move(req)), in_flight,
-                     keep_alive] {
-    Response response = handle_submit(*self->ctx_, sv((*req)[http::field::content_type]), req->body());
+                     keep_alive, handler = std::move(handler)] {
+    Response response = handler(*self->ctx_, *req);
     asio::post(self->stream_.get_executor(), [self, keep_alive, response = std::move(response)]() mutable {
       self->send(std::move(response), keep_alive);
     });

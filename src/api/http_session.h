@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +31,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Con
   void read_body();
   void on_body(beast::error_code ec);
   void dispatch();
-  void start_submit(http::request<http::string_body> req);
+  // Answers `req` with `handler` on the submit pool (bounded by submits_in_flight_max, 503
+  // beyond): for requests that cost milliseconds of CPU, which an io thread must not spend.
+  void run_pooled(http::request<http::string_body> req,
+                  std::function<Response(ServerContext&, const http::request<http::string_body>&)> handler);
   void upgrade(http::request<http::string_body> req);
   void send(Response response, bool keep_alive);
   void on_write(beast::error_code ec, bool keep_alive);

@@ -677,6 +677,33 @@ TEST_F(ApiServer, SlowSubmitDoesNotStallQueriesAndInFlightIsBounded) {
   EXPECT_EQ(a["accepted"].get<int>() + b["accepted"].get<int>(), 1);
 }
 
+// The device batch routes over a real socket: the challenge batch on the io thread, the
+// authentication batch on the submit pool; each answer gets its own outcome.
+TEST_F(ApiServer, DeviceBatchesAnswerOverHttp) {
+  start();
+  Json requests = Json::array();
+  for (int i = 1; i <= 3; ++i)
+    requests.push_back({{"id_hash", std::string(63, '0') + std::to_string(i)}, {"purpose", "attach"},
+                        {"verifier_id", "gnb"}});
+  const Reply issued = Client(port_).request(http::verb::post, "/v1/devices/challenge/batch",
+                                             Json{{"challenges", requests}}.dump(), "application/json");
+  ASSERT_EQ(issued.status, 200u) << issued.body;
+  const Json challenges = issued.json()["challenges"];
+  Json answers = Json::array();
+  for (const Json& c : challenges)
+    answers.push_back({{"challenge", c["challenge"]}, {"signature", std::string(128, '0')}});
+  ASSERT_EQ(answers.size(), 3u);
+  const Reply r = Client(port_).request(http::verb::post, "/v1/devices/authenticate/batch",
+                                        Json{{"answers", answers}}.dump(), "application/json");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const Json j = r.json();
+  ASSERT_EQ(j["results"].size(), 3u);
+  for (const Json& o : j["results"]) EXPECT_EQ(o["outcome"], "unknown_device") << o;
+  const Reply big = Client(port_).request(http::verb::post, "/v1/devices/authenticate/batch",
+                                          std::string(2 * 1024 * 1024, ' '), "application/json");
+  EXPECT_EQ(big.status, 413u) << big.body;
+}
+
 TEST_F(ApiServer, ConnectionLimit) {
   HttpServerConfig cfg;
   cfg.connections_max = 2;

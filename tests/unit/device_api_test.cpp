@@ -185,6 +185,89 @@ TEST(DeviceApi, FleetMemberAuthenticatesWithItsPath) {
   EXPECT_EQ(f.authenticate(c2, answer_challenge(device_keypair(6), c2), f.clock)["ok"], true);
 }
 
+// Batches: one request issues many challenges, one answers many. Results come in request
+// order with each answer's own outcome (a wrong key does not burn its nonce, a repeat is
+// nonce_used); a malformed entry fails the whole request, naming its index, before any
+// challenge is issued or any answer consumed.
+TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
+  Fixture f;
+  const test::TestFleet fleet(4);
+  const MerkleTree tree(kFleetDomain, fleet.leaves);
+  f.commit(1, DeviceRegisterFleet{tree.root(), 4, addr(3), addr(2), {}});
+  const crypto::Hash32 fid = fleet_id(tree.root(), 4);
+  for (std::uint32_t d = 20; d < 23; ++d)
+    f.commit(1, DeviceRegister{device_id(d), device_keypair(d).public_key(), addr(3), addr(2), {}});
+  const std::uint64_t now = f.clock;
+
+  Json requests = Json::array();
+  for (std::uint32_t d = 20; d < 23; ++d)
+    requests.push_back({{"id_hash", to_hex(device_id(d))}, {"purpose", "attach"}, {"verifier_id", "gnb-7"}});
+  requests.push_back({{"id_hash", to_hex(fleet.ids[2])}, {"purpose", "attach"}, {"verifier_id", "gnb-7"},
+                      {"ttl_ms", 1'000}});
+  auto [cs, issued] = f.post("/v1/devices/challenge/batch", {{"challenges", requests}}, now);
+  ASSERT_EQ(cs, 200) << issued;
+  ASSERT_EQ(issued["challenges"].size(), 4u);
+  std::vector<Challenge> c;
+  for (const Json& e : issued["challenges"]) {
+    auto decoded = decode_challenge(*from_hex(e["challenge"].get<std::string>()));
+    ASSERT_TRUE(decoded);
+    c.push_back(*decoded);
+  }
+  for (std::uint32_t i = 0; i < 3; ++i) EXPECT_EQ(c[i].id_hash, device_id(20 + i));
+  EXPECT_EQ(c[0].expires_ms, now + api::kChallengeTtlMsDefault);
+  EXPECT_EQ(c[3].expires_ms, now + 1'000);
+  EXPECT_NE(c[0].nonce, c[1].nonce);
+
+  auto answer = [](const Challenge& ch, const crypto::KeyPair& k) {
+    return Json{{"challenge", to_hex(encode_challenge(ch))}, {"signature", to_hex(answer_challenge(k, ch))}};
+  };
+  Json path = Json::array();
+  for (const auto& h : tree.path(2)) path.push_back(to_hex(h));
+  Json member = answer(c[3], device_keypair(2));
+  member["member"] = {{"fleet", to_hex(fid)}, {"index", 2}, {"public_key", to_hex(fleet.keys[2])}, {"path", path}};
+  const Json answers = {answer(c[0], device_keypair(20)), answer(c[1], device_keypair(99)),
+                        answer(c[2], device_keypair(22)), answer(c[0], device_keypair(20)), member};
+
+  // A malformed entry: nothing is consumed, the error names it.
+  Json broken = answers;
+  broken[4]["signature"] = "00";
+  auto [bs, bad] = f.post("/v1/devices/authenticate/batch", {{"answers", broken}}, now + 5);
+  EXPECT_EQ(bs, 400);
+  EXPECT_EQ(bad["error"]["message"].get<std::string>().rfind("answers[4]: ", 0), 0u) << bad;
+
+  auto [as, out] = f.post("/v1/devices/authenticate/batch", {{"answers", answers}}, now + 5);
+  ASSERT_EQ(as, 200) << out;
+  EXPECT_EQ(out["height"], f.node->head().height);
+  ASSERT_EQ(out["results"].size(), 5u);
+  std::vector<std::string> outcomes;
+  for (const Json& r : out["results"]) outcomes.push_back(r["outcome"]);
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"ok", "bad_signature", "ok", "nonce_used", "ok"}));
+  EXPECT_EQ(out["results"][0]["ok"], true);
+  EXPECT_EQ(out["results"][1]["ok"], false);
+  // The wrong key did not burn c[1]'s nonce: the single route accepts the right answer.
+  EXPECT_EQ(f.authenticate(c[1], answer_challenge(device_keypair(21), c[1]), now + 6)["ok"], true);
+  // Replaying the whole batch: every answer already used.
+  auto [rs, replay] = f.post("/v1/devices/authenticate/batch", {{"answers", answers}}, now + 7);
+  ASSERT_EQ(rs, 200);
+  for (std::size_t i : {0, 2, 3, 4}) EXPECT_EQ(replay["results"][i]["outcome"], "nonce_used") << i;
+
+  // A malformed challenge request issues nothing and names its index; bounds are enforced.
+  Json half = requests;
+  half[2]["ttl_ms"] = 0;
+  auto [hs, hj] = f.post("/v1/devices/challenge/batch", {{"challenges", half}}, now);
+  EXPECT_EQ(hs, 400);
+  EXPECT_EQ(hj["error"]["message"].get<std::string>().rfind("challenges[2]: ", 0), 0u) << hj;
+  EXPECT_EQ(f.post("/v1/devices/challenge/batch", {{"challenges", Json::array()}}, now).first, 400);
+  Json many = Json::array();
+  for (std::size_t i = 0; i <= api::kDeviceBatchMax; ++i) many.push_back(requests[0]);
+  EXPECT_EQ(f.post("/v1/devices/challenge/batch", {{"challenges", many}}, now).first, 400);
+  many.erase(many.begin());
+  auto [ms, mj] = f.post("/v1/devices/challenge/batch", {{"challenges", many}}, now);
+  EXPECT_EQ(ms, 200);
+  EXPECT_EQ(mj["challenges"].size(), api::kDeviceBatchMax);
+  EXPECT_EQ(f.post("/v1/devices/authenticate/batch", {{"answers", "x"}}, now).first, 400);
+}
+
 TEST(DeviceApi, AnchoredReadingVerifies) {
   Fixture f;
   const crypto::KeyPair dk = device_keypair(7);
