@@ -3,6 +3,8 @@
 // signed readings verified in an anchored batch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <random>
 #include <vector>
@@ -93,35 +95,61 @@ TEST_F(DeviceAuth, StatusDecidesBeforeTheSignature) {
 
 TEST_F(DeviceAuth, ChallengeTableIsSingleUseAndBounded) {
   ChallengeTable table(2);
-  const Challenge a = challenge(7, 1), b = challenge(7, 2), c = challenge(7, 3);
+  const Challenge a = challenge(7, 1), b = challenge(7, 2), c = challenge(7, 3), d = challenge(7, 4);
   ASSERT_TRUE(table.issue(a, time_ms()));
   EXPECT_FALSE(table.issue(a, time_ms()));  // a nonce is issued once
   ASSERT_TRUE(table.issue(b, time_ms()));
-  EXPECT_FALSE(table.issue(c, time_ms()));  // full of unexpired challenges
+  EXPECT_FALSE(table.issue(c, time_ms()));  // two unexpired challenges outstanding: full
   EXPECT_EQ(table.consume(a, time_ms()), AuthOutcome::kOk);
   EXPECT_EQ(table.consume(a, time_ms()), AuthOutcome::kNonceUsed);  // the replay
+  EXPECT_FALSE(table.issue(a, time_ms()));  // nor is an answered nonce issued again
+  // The answer freed a's room; its replay is still told apart.
+  EXPECT_TRUE(table.issue(c, time_ms()));
+  EXPECT_EQ(table.outstanding(), 2u);
+  EXPECT_EQ(table.answered(), 1u);
+  EXPECT_EQ(table.check(a, time_ms()), AuthOutcome::kNonceUsed);
   Challenge altered = b;
   altered.expires_ms += 60'000;
   EXPECT_EQ(table.consume(altered, time_ms()), AuthOutcome::kNonceUnknown);
-  EXPECT_EQ(table.consume(c, time_ms()), AuthOutcome::kNonceUnknown);
+  EXPECT_EQ(table.consume(d, time_ms()), AuthOutcome::kNonceUnknown);
   EXPECT_EQ(table.consume(b, b.expires_ms + 1), AuthOutcome::kExpired);
   EXPECT_EQ(table.consume(b, b.expires_ms + 1), AuthOutcome::kNonceUnknown);
-  // Past their expiry, entries make room.
-  EXPECT_TRUE(table.issue(c, a.expires_ms + 1));
-  EXPECT_LE(table.size(), table.capacity());
+  // Past their expiry, outstanding and answered entries are forgotten.
+  EXPECT_TRUE(table.issue(d, a.expires_ms + 1));
+  EXPECT_EQ(table.answered(), 0u);
+  EXPECT_EQ(table.outstanding(), 1u);
 }
 
-// The table against a plain model (a map swept of expired entries before each issue), over
-// random issues (single and all-or-nothing batches), answers and clock steps at a small
-// capacity: every outcome the same, and the table never holds more than its capacity
-// however long it runs at capacity.
+TEST_F(DeviceAuth, ChallengeTableForgetsTheEarliestAnsweredWhenItsAnsweredSetIsFull) {
+  ChallengeTable table(4, 2);
+  const Challenge a = challenge(7, 1), b = challenge(7, 2), c = challenge(7, 3);
+  for (const Challenge& x : {a, b, c}) {
+    ASSERT_TRUE(table.issue(x, time_ms()));
+    ASSERT_EQ(table.consume(x, time_ms()), AuthOutcome::kOk);
+  }
+  EXPECT_EQ(table.answered(), 2u);
+  // a was forgotten: its replay is still refused, as a nonce never issued.
+  EXPECT_EQ(table.consume(a, time_ms()), AuthOutcome::kNonceUnknown);
+  EXPECT_EQ(table.consume(b, time_ms()), AuthOutcome::kNonceUsed);
+  EXPECT_EQ(table.consume(c, time_ms()), AuthOutcome::kNonceUsed);
+}
+
+// The table against a plain model (maps swept of expired entries before each issue, the
+// answered set evicted in answer order), over random issues (single and all-or-nothing
+// batches), answers and clock steps at small bounds: every outcome the same, and neither
+// bound ever exceeded however long it runs full.
 TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
   for (std::uint32_t seed = 1; seed <= 20; ++seed) {
     std::mt19937 rng(seed);
-    constexpr std::size_t kCap = 16;
-    ChallengeTable table(kCap);
-    std::map<std::uint8_t, Challenge> model;  // nonce byte -> challenge
+    constexpr std::size_t kCap = 16, kUsedCap = 8;
+    ChallengeTable table(kCap, kUsedCap);
+    std::map<std::uint8_t, Challenge> model;  // nonce byte -> challenge, outstanding or answered
     std::map<std::uint8_t, bool> used;
+    std::deque<std::pair<std::uint8_t, std::uint64_t>> answered;  // (nonce, expiry) in answer order; may be stale
+    const auto outstanding = [&] {
+      return static_cast<std::size_t>(std::count_if(used.begin(), used.end(), [](auto& kv) { return !kv.second; }));
+    };
+    const auto answered_count = [&] { return model.size() - outstanding(); };
     std::uint64_t now = 1'000;
     for (int step = 0; step < 4'000; ++step) {
       now += rng() % 4;
@@ -140,7 +168,7 @@ TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
             batch.push_back(more);
           }
         }
-        bool expect = model.size() + batch.size() <= kCap;
+        bool expect = outstanding() + batch.size() <= kCap;
         for (std::size_t i = 0; i < batch.size(); ++i) {
           expect = expect && !model.count(batch[i].nonce[0]);
           for (std::size_t j = 0; j < i; ++j) expect = expect && batch[j].nonce != batch[i].nonce;
@@ -155,15 +183,29 @@ TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
         auto it = model.find(nb);
         if (it != model.end() && rng() % 4 != 0) c = it->second;
         AuthOutcome expect = AuthOutcome::kNonceUnknown;
-        if (it != model.end() && it->second == c)
-          expect = used[nb] ? AuthOutcome::kNonceUsed : now > c.expires_ms ? AuthOutcome::kExpired : AuthOutcome::kOk;
+        if (it != model.end() && used[nb]) {
+          expect = AuthOutcome::kNonceUsed;
+        } else if (it != model.end() && it->second == c) {
+          expect = now > c.expires_ms ? AuthOutcome::kExpired : AuthOutcome::kOk;
+        }
         ASSERT_EQ(table.check(c, now), expect) << "seed " << seed << " step " << step;
         ASSERT_EQ(table.consume(c, now), expect) << "seed " << seed << " step " << step;
-        if (expect == AuthOutcome::kOk) used[nb] = true;
+        if (expect == AuthOutcome::kOk) {
+          while (answered_count() >= kUsedCap) {
+            const auto [oldest, expires] = answered.front();
+            answered.pop_front();
+            if (used.count(oldest) && used[oldest] && model[oldest].expires_ms == expires)
+              model.erase(oldest), used.erase(oldest);
+          }
+          used[nb] = true;
+          answered.emplace_back(nb, c.expires_ms);
+        }
         if (expect == AuthOutcome::kExpired) model.erase(nb), used.erase(nb);
       }
-      ASSERT_EQ(table.size(), model.size());
-      ASSERT_LE(table.size(), kCap);
+      ASSERT_EQ(table.size(), model.size()) << "seed " << seed << " step " << step;
+      ASSERT_EQ(table.outstanding(), outstanding());
+      ASSERT_LE(table.outstanding(), kCap);
+      ASSERT_LE(table.answered(), kUsedCap);
     }
   }
 }
