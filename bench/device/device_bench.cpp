@@ -14,6 +14,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "bench_registry.h"
 #include "modules/device/auth.h"
 #include "modules/device/challenge_table.h"
 #include "modules/device/limits.h"
@@ -31,30 +32,7 @@ constexpr std::uint32_t kDevices = 1'000'000;
 constexpr std::size_t kSamples = 1024;  // distinct devices the benchmarks cycle through
 constexpr std::string_view kChain = "telco-bench";
 
-crypto::Hash32 id_of(std::uint32_t n) { return dev::device_id_hash("IMEI" + std::to_string(n)); }
-
-// Only the sampled devices get real keys (key generation would dominate the set-up); the
-// others get a fixed valid key, which costs a lookup the same.
-crypto::KeyPair key_of(std::uint32_t n) {
-  crypto::Seed s{};
-  for (int i = 0; i < 4; ++i) s[i] = static_cast<std::uint8_t>(n >> (8 * i));
-  s[31] = 0x5A;
-  return crypto::KeyPair::from_seed(s);
-}
-
 std::uint32_t sample(std::size_t i) { return static_cast<std::uint32_t>((i * 977'861) % kDevices); }
-
-dev::DeviceRecord record_of(std::uint32_t n, const crypto::PublicKey& key) {
-  dev::DeviceRecord d;
-  d.id_hash = id_of(n);
-  d.public_key = key;
-  d.owner.bytes.fill(1);
-  d.serving.bytes.fill(2);
-  d.attributes = {{"model", "T-100"}};
-  d.history_count = 1;
-  d.registered_at = 1;
-  return d;
-}
 
 struct Answers {
   std::vector<dev::Challenge> challenges;

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "common/store_block.h"
 #include "node/snapshot_files.h"
 #include "node/snapshot_restore.h"
 #include "state/commitment.h"
@@ -96,37 +97,8 @@ struct Options {
 
 // Commits one block of state writes: tree update (timed as `tree_s`), then the store's
 // batch (timed as `commit_s`).
-struct BlockTimes {
-  double tree_s = 0;
-  double commit_s = 0;
-  std::size_t new_nodes = 0;
-  std::size_t stale_nodes = 0;
-};
-
 BlockTimes commit_block(storage::Store& store, const state::Writes& writes) {
-  BlockTimes t;
-  const storage::Head parent = *store.head();
-  const std::uint64_t height = parent.height + 1;
-  auto started = Clock::now();
-  const state::TreeUpdate tree = state::advance_tree(store, height, parent.state_root, writes);
-  t.tree_s = seconds_since(started);
-  t.new_nodes = tree.new_nodes.size();
-  t.stale_nodes = tree.stale_nodes.size();
-  chain::Block block;
-  block.header.chain_id = "telco-smt-bench";
-  block.header.height = height;
-  block.header.time_ms = parent.time_ms + 1;
-  block.header.prev_hash = parent.hash;
-  block.header.state_root = tree.root_hash;
-  const crypto::Hash32 hash = block.header.hash();
-  const chain::Commit commit{height, 0, hash, {}};
-  const std::vector<crypto::Hash32> no_txs;
-  const std::vector<chain::Receipt> no_receipts;
-  const std::vector<std::pair<crypto::Address, std::uint32_t>> no_touched;
-  started = Clock::now();
-  store.commit_block({block, hash, no_txs, no_receipts, commit, writes, no_touched}, tree);
-  t.commit_s = seconds_since(started);
-  return t;
+  return commit_state_block(store, writes, "telco-smt-bench");
 }
 
 double percentile(std::vector<double> v, double p) {

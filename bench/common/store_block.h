@@ -1,0 +1,55 @@
+// One block of state writes committed to a storage::Store through the node's own paths:
+// state::advance_tree (what the executor does), then Store::commit_block (one batch with the
+// tree's nodes and pruning). For benches that fill a store without running a chain
+// (telco-smt-bench, telco-device-store-bench); the block carries no transactions.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "state/tree.h"
+#include "storage/store.h"
+
+namespace telco::bench {
+
+struct BlockTimes {
+  double tree_s = 0;    // advance_tree
+  double commit_s = 0;  // Store::commit_block
+  std::size_t new_nodes = 0;
+  std::size_t stale_nodes = 0;
+};
+
+inline BlockTimes commit_state_block(storage::Store& store, const state::Writes& writes,
+                                     const std::string& chain_id) {
+  using Clock = std::chrono::steady_clock;
+  const auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  BlockTimes t;
+  const storage::Head parent = *store.head();
+  const std::uint64_t height = parent.height + 1;
+  auto started = Clock::now();
+  const state::TreeUpdate tree = state::advance_tree(store, height, parent.state_root, writes);
+  t.tree_s = since(started);
+  t.new_nodes = tree.new_nodes.size();
+  t.stale_nodes = tree.stale_nodes.size();
+  chain::Block block;
+  block.header.chain_id = chain_id;
+  block.header.height = height;
+  block.header.time_ms = parent.time_ms + 1;
+  block.header.prev_hash = parent.hash;
+  block.header.state_root = tree.root_hash;
+  const crypto::Hash32 hash = block.header.hash();
+  const chain::Commit commit{height, 0, hash, {}};
+  const std::vector<crypto::Hash32> no_txs;
+  const std::vector<chain::Receipt> no_receipts;
+  const std::vector<std::pair<crypto::Address, std::uint32_t>> no_touched;
+  started = Clock::now();
+  store.commit_block({block, hash, no_txs, no_receipts, commit, writes, no_touched}, tree);
+  t.commit_s = since(started);
+  return t;
+}
+
+}  // namespace telco::bench

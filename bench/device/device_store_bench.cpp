@@ -1,0 +1,328 @@
+// telco-device-store-bench: online device authentication against a registry of N devices
+// registered one by one, in the node's RocksDB store (docs/PERFORMANCE.md, "Device identity").
+//
+//   load     N registrations in blocks of --load-batch, each writing what device.register
+//            writes (the record, its key version, its first history entry) through the
+//            module's own store functions, committed with the state tree by the node's
+//            paths (state::advance_tree, Store::commit_block). Every --sample-every-th
+//            device has its own key; the others share one (a lookup costs the same).
+//   reopen   the store is closed and opened again, as a restarted node opens it: an empty
+//            block cache, the operating system's page cache as the machine left it.
+//   auth     --auths authentications of random sampled devices on one thread, each what the
+//            node does for one exchange apart from HTTP and JSON: issue the challenge into
+//            the single-use table, then for the answer check the table, read and decode the
+//            record from the store (Store::get, as the API reads committed state),
+//            verify_answer, consume. The devices' signatures are made before the clock
+//            starts (devices sign on their own CPUs).
+//   bound    raw Ed25519 verification of the same messages on the same thread: the ratio
+//            auth/bound is the issue's "share of the verify rate per core".
+//   lookup   the record read alone, for the same devices in another order: p50/p99.
+//
+// With --dir DIR --keep-dir the loaded store is kept and reused by later runs with the same
+// --devices and --sample-every (the load of 10M takes minutes; the measurement seconds).
+// Progress goes to stderr; the result is one JSON line on stdout.
+#include <sys/resource.h>
+#include <time.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_registry.h"
+#include "common/store_block.h"
+#include "modules/device/auth.h"
+#include "modules/device/challenge_table.h"
+#include "state/write_set.h"
+#include "storage/store.h"
+
+namespace telco::bench::device {
+namespace {
+
+namespace dev = modules::device;
+using Clock = std::chrono::steady_clock;
+using Json = nlohmann::json;
+
+constexpr std::string_view kChain = "telco-device-store-bench";
+constexpr std::uint64_t kDevicesMax = 100'000'000;
+constexpr const char* kMarker = "bench-registry.json";
+
+struct Options {
+  std::uint64_t devices = 1'000'000;
+  std::uint64_t load_batch = 100'000;
+  std::uint64_t sample_every = 10;
+  std::uint64_t auths = 200'000;
+  std::uint64_t seed = 1;
+  std::string dir;
+  bool keep_dir = false;
+};
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+std::uint64_t dir_bytes(const std::filesystem::path& dir) {
+  std::uint64_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) n += e.file_size();
+  }
+  return n;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+void progress(const char* phase, std::uint64_t done, std::uint64_t total, double rate, const char* unit) {
+  std::fprintf(stderr, "\r%-7s %llu/%llu  %.0f %s      ", phase, static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total), rate, unit);
+  if (done == total) std::fputc('\n', stderr);
+  std::fflush(stderr);
+}
+
+bool sampled(std::uint64_t n, const Options& o) { return n % o.sample_every == 0; }
+
+// What one device.register leaves in state, through the module's store functions.
+void register_into(state::WriteSet& ws, std::uint64_t n, const crypto::PublicKey& key, std::uint64_t height) {
+  dev::DeviceRecord d = record_of(n, key);
+  d.history_count = 0;
+  d.registered_at = height;
+  dev::HistoryEntry e;
+  e.height = height;
+  e.time_ms = height;
+  e.event = dev::Event::kRegistered;
+  e.actor = d.owner;
+  e.other = d.owner;
+  e.key = key;
+  dev::append_history(ws, d, e);
+  dev::store_device(ws, d);
+}
+
+Json load(storage::Store& store, const Options& o) {
+  store.init_genesis(crypto::Hash32{}, {}, state::genesis_tree({}), 0);
+  const crypto::PublicKey shared = key_of(0).public_key();
+  const auto started = Clock::now();
+  double tree_s = 0, commit_s = 0;
+  for (std::uint64_t n = 0; n < o.devices;) {
+    const std::uint64_t end = std::min(o.devices, n + o.load_batch);
+    const std::uint64_t height = store.head()->height + 1;
+    // Keys of the sampled devices of this block, derived on every core.
+    std::vector<crypto::PublicKey> keys(end - n, shared);
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        for (std::uint64_t i = n + t; i < end; i += threads) {
+          if (sampled(i, o)) keys[i - n] = key_of(i).public_key();
+        }
+      });
+    }
+    for (std::thread& th : pool) th.join();
+    state::WriteSet ws(store);
+    for (std::uint64_t i = n; i < end; ++i) register_into(ws, i, keys[i - n], height);
+    const BlockTimes t = commit_state_block(store, ws.writes(), std::string(kChain));
+    tree_s += t.tree_s;
+    commit_s += t.commit_s;
+    n = end;
+    progress("load", n, o.devices, static_cast<double>(n) / seconds_since(started), "devices/s");
+  }
+  const double s = seconds_since(started);
+  return {{"seconds", s},
+          {"devices_per_s", static_cast<double>(o.devices) / s},
+          {"tree_s", tree_s},
+          {"commit_s", commit_s},
+          {"state_keys", 3 * o.devices}};
+}
+
+struct Attempt {
+  dev::Challenge challenge;
+  crypto::Signature signature;
+  crypto::PublicKey key;
+};
+
+// The devices' answers, made before any clock starts: random sampled devices, fresh nonces.
+std::vector<Attempt> make_attempts(const Options& o) {
+  const std::uint64_t population = (o.devices + o.sample_every - 1) / o.sample_every;
+  std::vector<Attempt> out(o.auths);
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      std::mt19937_64 rng(o.seed * 1'000'003 + t);
+      std::uniform_int_distribution<std::uint64_t> pick(0, population - 1);
+      for (std::size_t i = t; i < out.size(); i += threads) {
+        const std::uint64_t n = pick(rng) * o.sample_every;
+        dev::Challenge c{std::string(kChain), "attach", {}, "gnb-0001", 2'000'000'000'000, id_of(n)};
+        for (std::size_t b = 0; b < c.nonce.size(); b += 8) {
+          const std::uint64_t r = rng();
+          std::memcpy(c.nonce.data() + b, &r, 8);
+        }
+        const crypto::KeyPair k = key_of(n);
+        out[i] = {c, dev::answer_challenge(k, c), k.public_key()};
+      }
+    });
+  }
+  for (std::thread& th : pool) th.join();
+  return out;
+}
+
+Json measure(const storage::Store& store, const Options& o) {
+  std::fprintf(stderr, "signing %llu answers\n", static_cast<unsigned long long>(o.auths));
+  const std::vector<Attempt> attempts = make_attempts(o);
+
+  // The node's exchange minus HTTP and JSON, one thread. The table is the node's size, and
+  // at most one challenge is outstanding at a time here (the HTTP bench loads it fully).
+  dev::ChallengeTable table(100'000);
+  std::vector<double> us;
+  us.reserve(attempts.size());
+  const std::uint64_t now = 1'000;
+  auto started = Clock::now();
+  double cpu0 = thread_cpu_s();
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    const Attempt& a = attempts[i];
+    const auto t0 = Clock::now();
+    if (!table.issue(a.challenge, now)) throw std::runtime_error("the challenge table refused an issue");
+    dev::AuthOutcome out = table.check(a.challenge, now);
+    if (out == dev::AuthOutcome::kOk)
+      out = dev::verify_answer(kChain, a.challenge, a.signature, dev::load_device(store, a.challenge.id_hash),
+                               now);
+    if (out == dev::AuthOutcome::kOk) out = table.consume(a.challenge, now);
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    ok += out == dev::AuthOutcome::kOk;
+    if ((i + 1) % 20'000 == 0 || i + 1 == attempts.size())
+      progress("auth", i + 1, attempts.size(), static_cast<double>(i + 1) / seconds_since(started), "auth/s");
+  }
+  const double auth_s = seconds_since(started), auth_cpu_s = thread_cpu_s() - cpu0;
+  if (ok != attempts.size())
+    throw std::runtime_error(std::to_string(attempts.size() - ok) + " authentications failed");
+
+  // The bound: Ed25519 verification alone, same messages, same thread.
+  std::vector<Bytes> messages;
+  messages.reserve(attempts.size());
+  for (const Attempt& a : attempts) messages.push_back(dev::challenge_message(a.challenge));
+  cpu0 = thread_cpu_s();
+  std::size_t verified = 0;
+  for (std::size_t i = 0; i < attempts.size(); ++i)
+    verified += crypto::verify(attempts[i].key, messages[i], attempts[i].signature);
+  const double verify_cpu_s = thread_cpu_s() - cpu0;
+  if (verified != attempts.size()) throw std::runtime_error("a signature did not verify");
+
+  // The record read alone, the same devices backwards.
+  std::vector<double> lookup_us;
+  lookup_us.reserve(attempts.size());
+  cpu0 = thread_cpu_s();
+  for (std::size_t i = attempts.size(); i-- > 0;) {
+    const auto t0 = Clock::now();
+    if (!dev::load_device(store, attempts[i].challenge.id_hash))
+      throw std::runtime_error("a device is missing");
+    lookup_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+  }
+  const double lookup_cpu_s = thread_cpu_s() - cpu0;
+
+  const double n = static_cast<double>(attempts.size());
+  const double per_cpu_s = n / auth_cpu_s, bound = n / verify_cpu_s;
+  return {{"auths", attempts.size()},
+          {"auth_per_s_wall", n / auth_s},
+          {"auth_per_cpu_s", per_cpu_s},
+          {"verify_per_cpu_s", bound},
+          {"ratio_to_verify_per_core", per_cpu_s / bound},
+          {"auth_p50_us", percentile(us, 0.5)},
+          {"auth_p99_us", percentile(us, 0.99)},
+          {"auth_p999_us", percentile(us, 0.999)},
+          {"auth_max_us", percentile(us, 1.0)},
+          {"lookup_per_cpu_s", n / lookup_cpu_s},
+          {"lookup_p50_us", percentile(lookup_us, 0.5)},
+          {"lookup_p99_us", percentile(lookup_us, 0.99)}};
+}
+
+Json run(const Options& o) {
+  const bool temp = o.dir.empty();
+  const std::filesystem::path dir = temp ? std::filesystem::temp_directory_path() /
+                                               ("telco-device-store-bench." + std::to_string(::getpid()))
+                                         : std::filesystem::path(o.dir);
+  const Json want = {{"devices", o.devices}, {"sample_every", o.sample_every}, {"chain", kChain}};
+  const std::filesystem::path marker = dir / kMarker;
+  bool reuse = false;
+  if (std::filesystem::exists(marker)) {
+    std::ifstream in(marker);
+    reuse = Json::parse(in, nullptr, false) == want;
+    if (!reuse) throw std::runtime_error(dir.string() + " holds a bench registry of another size; remove it");
+  } else if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir)) {
+    throw std::runtime_error(dir.string() +
+                             " exists and is not a bench registry; give an empty or new --dir");
+  }
+  Json out = {{"devices", o.devices}, {"sample_every", o.sample_every}, {"reused_store", reuse}};
+  storage::StoreOptions so;  // the node's defaults (block cache included), fsync off for the load
+  so.sync = false;
+  if (!reuse) {
+    auto store = storage::Store::open(dir, so);
+    out["load"] = load(*store, o);
+    std::ofstream(marker) << want.dump() << "\n";
+  }
+  {
+    auto store = storage::Store::open(dir, so);  // reopened: an empty block cache
+    out["block_cache_mib"] = so.block_cache_bytes >> 20;
+    out["store_bytes"] = dir_bytes(dir);
+    out["auth"] = measure(*store, o);
+  }
+  out["rss_peak_mib"] = peak_rss_mib();
+  if (temp || !o.keep_dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace telco::bench::device
+
+int main(int argc, char** argv) {
+  using telco::bench::device::Options;
+  Options o;
+  CLI::App app{
+      "telco-device-store-bench: online device authentication against N registered devices in RocksDB"};
+  app.add_option("--devices", o.devices, "devices registered one by one")
+      ->check(CLI::Range(std::uint64_t{10}, telco::bench::device::kDevicesMax))
+      ->capture_default_str();
+  app.add_option("--load-batch", o.load_batch, "registrations per block while loading")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--sample-every", o.sample_every, "every K-th device gets its own key and is authenticated")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--auths", o.auths, "authentications measured")
+      ->check(CLI::Range(1, 10'000'000))
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "which sampled devices, which nonces")->capture_default_str();
+  app.add_option("--dir", o.dir, "the store directory (default: a temporary one, removed)");
+  app.add_flag("--keep-dir", o.keep_dir, "keep --dir for later runs of the same size");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    std::cout << telco::bench::device::run(o).dump() << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "telco-device-store-bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
