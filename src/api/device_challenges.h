@@ -5,6 +5,7 @@
 #include <mutex>
 #include <span>
 
+#include "api/json/device_requests.h"  // request bounds (kDeviceBatchMax, TTLs)
 #include "modules/device/challenge_table.h"
 
 namespace telco::api {
@@ -12,12 +13,6 @@ namespace telco::api {
 // Outstanding challenges issued by this node: bounded, single use, lost on restart (a
 // verifier then asks for a new one).
 inline constexpr std::size_t kDeviceChallengesMax = 100'000;
-inline constexpr std::uint64_t kChallengeTtlMsDefault = 30'000;
-inline constexpr std::uint64_t kChallengeTtlMsMax = 300'000;
-// POST /v1/devices/challenge/batch and /authenticate/batch: entries per request, and the
-// body bound of those two paths (256 answers with the longest fleet paths fit in it).
-inline constexpr std::size_t kDeviceBatchMax = 256;
-inline constexpr std::size_t kDeviceBatchBodyBytesMax = 1024 * 1024;
 
 class DeviceChallenges {
  public:

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "api/backend_state.h"
+#include "api/json/device_requests.h"
 #include "api/json/proof_views.h"
 #include "api/json/tx_json.h"
 #include "api/server_context.h"
@@ -22,69 +23,8 @@ using Json = nlohmann::json;
 using Query = std::map<std::string, std::string, std::less<>>;
 namespace dev = modules::device;
 
-struct RouteFailure {
-  ApiError error;
-};
-
 [[noreturn]] void fail(int status, std::string_view code, std::string message) {
-  throw RouteFailure{make_error(status, code, std::move(message))};
-}
-
-template <std::size_t N>
-std::array<std::uint8_t, N> hex_exact(std::string_view text, const std::string& what) {
-  auto b = text.size() == 2 * N ? from_hex(text) : std::nullopt;
-  if (!b) fail(400, error_code::kBadRequest, what + " must be " + std::to_string(2 * N) + " hex digits");
-  std::array<std::uint8_t, N> out;
-  std::copy(b->begin(), b->end(), out.begin());
-  return out;
-}
-
-const Json& field(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key))
-    fail(400, error_code::kBadRequest, std::string("body needs '") + key + "'");
-  return j[key];
-}
-
-std::string string_field(const Json& j, const char* key, std::size_t max) {
-  const Json& v = field(j, key);
-  if (!v.is_string() || v.get_ref<const std::string&>().size() > max)
-    fail(400, error_code::kBadRequest,
-         std::string("'") + key + "' must be a string of at most " + std::to_string(max) + " bytes");
-  return v.get<std::string>();
-}
-
-template <std::size_t N>
-std::array<std::uint8_t, N> hex_field(const Json& j, const char* key) {
-  return hex_exact<N>(string_field(j, key, 2 * N), std::string("'") + key + "'");
-}
-
-std::uint64_t u64_field(const Json& j, const char* key) {
-  const Json& v = field(j, key);
-  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-  if (v.is_string()) {
-    if (auto n = parse_u64(v.get<std::string>())) return *n;
-  }
-  fail(400, error_code::kBadRequest, std::string("'") + key + "' must be a non-negative integer");
-}
-
-std::vector<crypto::Hash32> path_field(const Json& j, const char* key, std::size_t max) {
-  const Json& v = field(j, key);
-  if (!v.is_array() || v.size() > max)
-    fail(400, error_code::kBadRequest,
-         std::string("'") + key + "' must be an array of at most " + std::to_string(max) + " hashes");
-  std::vector<crypto::Hash32> out;
-  for (const Json& h : v) {
-    if (!h.is_string())
-      fail(400, error_code::kBadRequest, std::string("'") + key + "' entries must be hex strings");
-    out.push_back(hex_exact<32>(h.get<std::string>(), std::string("each '") + key + "' entry"));
-  }
-  return out;
-}
-
-Json parse_body(std::string_view body) {
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) fail(400, error_code::kBadRequest, "body must be a JSON object");
-  return j;
+  throw BadDeviceRequest{make_error(status, code, std::move(message))};
 }
 
 Json challenge_json(const dev::Challenge& c) {
@@ -203,12 +143,12 @@ Response device_route(ServerContext& ctx, const crypto::Hash32& id, std::string_
 
 Response fleet_route(ServerContext& ctx, const std::vector<std::string_view>& s) {
   const BackendState st(ctx.backend);
-  const crypto::Hash32 id = hex_exact<32>(s[1], "a fleet id");
+  const crypto::Hash32 id = parse_hash_segment(s[1], "a fleet id");
   auto f = dev::load_fleet(st, id);
   if (!f) fail(404, error_code::kNotFound, "no fleet is registered under this id");
   Json j = dev::fleet_json(id, *f);
   if (s.size() == 4) {
-    const crypto::Hash32 member = hex_exact<32>(s[3], "a device identifier hash");
+    const crypto::Hash32 member = parse_hash_segment(s[3], "a device identifier hash");
     auto mark = dev::load_member(st, id, member);
     j["member"] = {{"id_hash", to_hex(member)},
                    {"mark", !mark                                ? "unclaimed"
@@ -218,17 +158,14 @@ Response fleet_route(ServerContext& ctx, const std::vector<std::string_view>& s)
   return json_response(200, j);
 }
 
-// One challenge request's fields; the nonce is drawn when it is issued.
-dev::Challenge parse_challenge_request(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+// The challenge the node issues for a request: its chain, a fresh nonce, the expiry.
+dev::Challenge make_challenge(ServerContext& ctx, const ChallengeRequest& r, std::uint64_t now_ms) {
   dev::Challenge c;
   c.chain_id = ctx.backend.genesis().chain_id;
-  c.id_hash = hex_field<32>(body, "id_hash");
-  c.purpose = string_field(body, "purpose", dev::kPurposeBytesMax);
-  c.verifier_id = string_field(body, "verifier_id", dev::kVerifierIdBytesMax);
-  const std::uint64_t ttl = body.contains("ttl_ms") ? u64_field(body, "ttl_ms") : kChallengeTtlMsDefault;
-  if (ttl == 0 || ttl > kChallengeTtlMsMax)
-    fail(400, error_code::kBadRequest, "ttl_ms must be from 1 to " + std::to_string(kChallengeTtlMsMax));
-  c.expires_ms = now_ms + ttl;
+  c.id_hash = r.id_hash;
+  c.purpose = r.purpose;
+  c.verifier_id = r.verifier_id;
+  c.expires_ms = now_ms + r.ttl_ms;
   randombytes_buf(c.nonce.data(), c.nonce.size());
   return c;
 }
@@ -238,70 +175,25 @@ dev::Challenge parse_challenge_request(ServerContext& ctx, const Json& body, std
 }
 
 Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
-  const dev::Challenge c = parse_challenge_request(ctx, body, now_ms);
+  const dev::Challenge c = make_challenge(ctx, parse_challenge_request(body), now_ms);
   if (!ctx.device_challenges.issue(c, now_ms)) fail_table_full();
   return json_response(200, challenge_json(c));
 }
 
-// The entries of a batch body's array `key`: 1 to kDeviceBatchMax of them, each parsed by
-// `parse`; a malformed entry fails the whole request with its index in the message, before
-// anything is issued or consumed.
-template <typename T, typename Parse>
-std::vector<T> parse_batch(const Json& body, const char* key, Parse parse) {
-  const Json& v = field(body, key);
-  if (!v.is_array() || v.empty() || v.size() > kDeviceBatchMax)
-    fail(400, error_code::kBadRequest,
-         std::string("'") + key + "' must be an array of 1 to " + std::to_string(kDeviceBatchMax) +
-             " entries");
-  std::vector<T> out;
-  out.reserve(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    try {
-      out.push_back(parse(v[i]));
-    } catch (RouteFailure& f) {
-      f.error.message = std::string(key) + "[" + std::to_string(i) + "]: " + f.error.message;
-      throw;
-    }
-  }
-  return out;
-}
-
 // All challenges are issued together or none is (503 when the table has no room for all).
 Response challenge_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
-  const auto batch = parse_batch<dev::Challenge>(
-      body, "challenges", [&](const Json& e) { return parse_challenge_request(ctx, e, now_ms); });
+  std::vector<dev::Challenge> batch;
+  for (const ChallengeRequest& r : parse_challenge_batch(body))
+    batch.push_back(make_challenge(ctx, r, now_ms));
   if (!ctx.device_challenges.issue_all(batch, now_ms)) fail_table_full();
   Json out = Json::array();
   for (const dev::Challenge& c : batch) out.push_back(challenge_json(c));
   return json_response(200, {{"challenges", std::move(out)}});
 }
 
-struct Answer {
-  dev::Challenge challenge;
-  crypto::Signature signature;
-  std::optional<std::pair<crypto::Hash32, dev::MemberProof>> member;  // fleet id, proof
-};
-
-Answer parse_answer(const Json& body) {
-  if (!body.is_object()) fail(400, error_code::kBadRequest, "an answer must be a JSON object");
-  const std::string hex = string_field(body, "challenge", 1024);
-  auto bytes = from_hex(hex);
-  auto c = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
-  if (!c)
-    fail(400, error_code::kBadRequest, "'challenge' must be the hex bytes of a challenge this node issued");
-  Answer a{std::move(*c), hex_field<64>(body, "signature"), std::nullopt};
-  if (body.contains("member")) {
-    const Json& m = body["member"];
-    a.member.emplace(hex_field<32>(m, "fleet"),
-                     dev::MemberProof{u64_field(m, "index"), hex_field<32>(m, "public_key"),
-                                      path_field(m, "path", dev::kFleetPathMax)});
-  }
-  return a;
-}
-
 // The table check, the verification against committed state `st`, then the consumption:
 // a wrong answer does not burn the nonce, a right one is accepted once.
-dev::AuthOutcome authenticate(ServerContext& ctx, const state::StateView& st, const Answer& a,
+dev::AuthOutcome authenticate(ServerContext& ctx, const state::StateView& st, const AuthAnswer& a,
                               std::uint64_t now_ms) {
   if (auto o = ctx.device_challenges.check(a.challenge, now_ms); o != dev::AuthOutcome::kOk) return o;
   const std::string& chain_id = ctx.backend.genesis().chain_id;
@@ -319,7 +211,7 @@ dev::AuthOutcome authenticate(ServerContext& ctx, const state::StateView& st, co
 }
 
 Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
-  const Answer a = parse_answer(body);
+  const AuthAnswer a = parse_auth_answer(body);
   const std::uint64_t height = ctx.backend.head().height;
   const BackendState st(ctx.backend);
   return json_response(200, outcome_json(authenticate(ctx, st, a, now_ms), height));
@@ -329,11 +221,11 @@ Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t n
 // single route does, and `height` is the head when the batch began. The same challenge
 // answered twice in one batch is accepted once (then nonce_used).
 Response authenticate_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
-  const auto answers = parse_batch<Answer>(body, "answers", parse_answer);
+  const auto answers = parse_auth_batch(body);
   const std::uint64_t height = ctx.backend.head().height;
   const BackendState st(ctx.backend);
   Json results = Json::array();
-  for (const Answer& a : answers) {
+  for (const AuthAnswer& a : answers) {
     const dev::AuthOutcome o = authenticate(ctx, st, a, now_ms);
     results.push_back({{"ok", o == dev::AuthOutcome::kOk},
                        {"outcome", dev::auth_name(o)},
@@ -343,26 +235,12 @@ Response authenticate_batch_post(ServerContext& ctx, const Json& body, std::uint
 }
 
 Response verify_reading_post(ServerContext& ctx, const Json& body) {
-  const Json& r = field(body, "reading");
-  dev::Reading reading;
-  reading.id_hash = hex_field<32>(r, "id_hash");
-  reading.time_ms = u64_field(r, "time_ms");
-  reading.seq = u64_field(r, "seq");
-  const std::uint64_t version = u64_field(r, "key_version");
-  if (version > 0xFFFFFFFFu) fail(400, error_code::kBadRequest, "'key_version' is too large");
-  reading.key_version = static_cast<std::uint32_t>(version);
-  auto value = from_hex(string_field(r, "value", 2 * dev::kReadingValueBytesMax));
-  if (!value) fail(400, error_code::kBadRequest, "'value' must be hex");
-  reading.value = std::move(*value);
-  const crypto::Signature sig = hex_field<64>(body, "signature");
-  const crypto::Hash32 root = hex_field<32>(body, "root");
-  const std::uint64_t index = u64_field(body, "index");
-  const auto path = path_field(body, "path", dev::kReadingPathMax);
+  const ReadingCheck r = parse_reading_check(body);
   const BackendState st(ctx.backend);
-  auto batch = dev::load_anchor(st, root);
-  const auto o = dev::verify_reading(ctx.backend.genesis().chain_id, reading, sig,
-                                     dev::load_key_version(st, reading.id_hash, reading.key_version), batch,
-                                     index, path);
+  auto batch = dev::load_anchor(st, r.root);
+  const auto o = dev::verify_reading(ctx.backend.genesis().chain_id, r.reading, r.signature,
+                                     dev::load_key_version(st, r.reading.id_hash, r.reading.key_version),
+                                     batch, r.index, r.path);
   Json j = {{"ok", o == dev::ReadingOutcome::kOk},
             {"outcome", dev::reading_name(o)},
             {"message", dev::reading_message_text(o)}};
@@ -401,19 +279,20 @@ Response device_get_route(ServerContext& ctx, const std::vector<std::string_view
     if (s[0] == "fleets") return fleet_route(ctx, s);
     const BackendState st(ctx.backend);
     if (s[0] == "stolen") {
-      const crypto::Hash32 id = hex_exact<32>(s[1], "a device identifier hash");
+      const crypto::Hash32 id = parse_hash_segment(s[1], "a device identifier hash");
       auto entry = dev::load_stolen(st, id);
       Json j = entry ? dev::stolen_json(id, *entry) : Json{{"id_hash", to_hex(id)}};
       j["listed"] = entry.has_value();
       return json_response(200, j);
     }
     if (s[0] == "anchors") {
-      auto a = dev::load_anchor(st, hex_exact<32>(s[1], "a batch root"));
+      auto a = dev::load_anchor(st, parse_hash_segment(s[1], "a batch root"));
       if (!a) fail(404, error_code::kNotFound, "no batch with this root is anchored");
       return json_response(200, dev::anchor_json(*a));
     }
-    return device_route(ctx, hex_exact<32>(s[1], "a device identifier hash"), s.size() == 3 ? s[2] : "", q);
-  } catch (const RouteFailure& f) {
+    return device_route(ctx, parse_hash_segment(s[1], "a device identifier hash"), s.size() == 3 ? s[2] : "",
+                        q);
+  } catch (const BadDeviceRequest& f) {
     return error_response(f.error);
   }
 }
@@ -429,18 +308,13 @@ bool is_device_pooled_path(std::string_view path) { return path == "/v1/devices/
 Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
                             std::uint64_t now_ms) {
   try {
-    const bool batch = path.ends_with("/batch");
-    if (!batch && body.size() > 16 * 1024)
-      fail(413, error_code::kBodyTooLarge, "a device request body is at most 16 KiB");
-    if (batch && body.size() > kDeviceBatchBodyBytesMax)
-      fail(413, error_code::kBodyTooLarge, "a device batch body is at most 1 MiB");
-    const Json j = parse_body(body);
+    const Json j = parse_device_body(body, path.ends_with("/batch"));
     if (path == "/v1/devices/challenge") return challenge_post(ctx, j, now_ms);
     if (path == "/v1/devices/authenticate") return authenticate_post(ctx, j, now_ms);
     if (path == "/v1/devices/challenge/batch") return challenge_batch_post(ctx, j, now_ms);
     if (path == "/v1/devices/authenticate/batch") return authenticate_batch_post(ctx, j, now_ms);
     return verify_reading_post(ctx, j);
-  } catch (const RouteFailure& f) {
+  } catch (const BadDeviceRequest& f) {
     return error_response(f.error);
   } catch (const std::exception& e) {
     ctx.log->error("api: POST {} failed: {}", path, e.what());

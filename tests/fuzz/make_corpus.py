@@ -146,3 +146,17 @@ put("fuzz_assign_file", "three_lines", b"\x3f# header\n+14155550100,alice,sip:+1
     b"14155550101,alice,sip:a@op.example,tel:+14155550199\n\n14155550102,alice\n")
 put("fuzz_assign_file", "unknown_subscriber", b"\x02+1415,bad,x\n")
 put("fuzz_assign_file", "duplicate", b"\xff1,a\n1,a\n")
+# Device POST bodies (fuzz_device_requests.cpp): a selector byte, then the JSON body.
+challenge_hex = (text("telco/device-auth/v1") + text("telco-test") + text("attach") + bytes(range(32))
+                 + text("gnb-7") + u64(1_700_000_030_000) + bytes([0xab] * 32)).hex()
+ask = {"id_hash": "ab" * 32, "purpose": "attach", "verifier_id": "gnb-7", "ttl_ms": 20000}
+answer = {"challenge": challenge_hex, "signature": "00" * 64}
+member = dict(answer, member={"fleet": "cd" * 32, "index": 6, "public_key": "ef" * 32, "path": ["12" * 32] * 3})
+put("fuzz_device_requests", "challenge", bytes([0]) + json.dumps(ask).encode())
+put("fuzz_device_requests", "challenge_batch", bytes([1]) + json.dumps({"challenges": [ask, dict(ask, ttl_ms=1)]}).encode())
+put("fuzz_device_requests", "answer", bytes([2]) + json.dumps(answer).encode())
+put("fuzz_device_requests", "answer_member", bytes([2]) + json.dumps(member).encode())
+put("fuzz_device_requests", "answer_batch", bytes([3]) + json.dumps({"answers": [answer, member]}).encode())
+put("fuzz_device_requests", "reading", bytes([4]) + json.dumps(
+    {"reading": {"id_hash": "ab" * 32, "time_ms": 5, "seq": 1, "key_version": 0, "value": "0102"},
+     "signature": "00" * 64, "root": "11" * 32, "index": 0, "path": ["22" * 32]}).encode())
