@@ -182,3 +182,16 @@ class Workdir:
             shutil.rmtree(self.path, ignore_errors=True)
         else:
             print(f"    kept {self.path} for inspection")
+
+
+def curl(*args, data=None):
+    """Runs curl; returns (HTTP status, the body parsed as JSON or as text)."""
+    cmd = ["curl", "-sS", "-o", "-", "-w", "\n%{http_code}", *args]
+    out = subprocess.run(cmd, capture_output=True, input=data, timeout=30)
+    text = out.stdout.decode(errors="replace")
+    body, _, code = text.rpartition("\n")
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = body
+    return int(code or 0), parsed

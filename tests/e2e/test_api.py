@@ -3,19 +3,7 @@ import json
 import os
 import subprocess
 
-from harness import Cli, Node, check, http
-
-
-def curl(*args, data=None):
-    cmd = ["curl", "-sS", "-o", "-", "-w", "\n%{http_code}", *args]
-    out = subprocess.run(cmd, capture_output=True, input=data, timeout=30)
-    text = out.stdout.decode(errors="replace")
-    body, _, code = text.rpartition("\n")
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        parsed = body
-    return int(code or 0), parsed
+from harness import Cli, Node, check, curl, http
 
 
 def signed_tx_hex(cli, to, amount="0.25"):

@@ -6,7 +6,7 @@ anchored and one is verified; then the device is reported stolen and fails both 
 import json
 import os
 
-from harness import Cli, Node, check
+from harness import Cli, Node, check, curl
 
 
 def auth_round(cli, device, offline, genesis_hash, table, extra=()):
@@ -58,6 +58,24 @@ def test_device_authenticates_online_and_offline_then_fails_when_stolen(bins, wo
         check(code == 0 and ok["ok"] is True, f"online: {ok}")
         code, replay = verify(cli, challenge, sig, False, genesis_hash, table)
         check(code == 1 and replay["outcome"] == "nonce_used", f"online replay: {replay}")
+
+        # Batches over curl: two challenges in one request, their answers (one twice) in another.
+        ask = {"id_hash": made["id_hash"], "purpose": "attach", "verifier_id": "gnb-e2e"}
+        code, issued = curl("-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                            json.dumps({"challenges": [ask, ask]}), node.url + "/v1/devices/challenge/batch")
+        check(code == 200 and len(issued["challenges"]) == 2, f"challenge batch: {code} {issued}")
+        answers = []
+        for c in issued["challenges"]:
+            signed = cli.json("device", "simulate", "answer", "--device", device, "--challenge", c["challenge"])
+            answers.append({"challenge": c["challenge"], "signature": signed["signature"]})
+        code, out = curl("-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                         json.dumps({"answers": answers + answers[:1]}), node.url + "/v1/devices/authenticate/batch")
+        outcomes = [r["outcome"] for r in out["results"]] if code == 200 else out
+        check(outcomes == ["ok", "ok", "nonce_used"], f"authenticate batch: {code} {out}")
+        code, out = curl("-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                         json.dumps({"answers": [answers[0], {"challenge": "zz"}]}),
+                         node.url + "/v1/devices/authenticate/batch")
+        check(code == 400 and out["error"]["message"].startswith("answers[1]: "), f"malformed batch: {code} {out}")
 
         # Offline: this verifier issued the nonce and checks a light-client-verified proof.
         code, ok, challenge, sig = auth_round(cli, device, True, genesis_hash, table)
