@@ -4,8 +4,10 @@
 //   load     N registrations in blocks of --load-batch, each writing what device.register
 //            writes (the record, its key version, its first history entry) through the
 //            module's own store functions, committed with the state tree by the node's
-//            paths (state::advance_tree, Store::commit_block). Every --sample-every-th
-//            device has its own key; the others share one (a lookup costs the same).
+//            paths (state::advance_tree, Store::commit_block); with --no-tree the flat
+//            state only (the tree lives in its own column family, which online
+//            authentication never reads). Every --sample-every-th device has its own key;
+//            the others share one (a lookup costs the same).
 //   reopen   the store is closed and opened again, as a restarted node opens it: an empty
 //            block cache, the operating system's page cache as the machine left it.
 //   auth     --auths authentications of random sampled devices on one thread, each what the
@@ -41,6 +43,7 @@
 #include "common/store_block.h"
 #include "modules/device/auth.h"
 #include "modules/device/challenge_table.h"
+#include "state/commitment.h"
 #include "state/write_set.h"
 #include "storage/store.h"
 
@@ -63,6 +66,8 @@ struct Options {
   std::uint64_t seed = 1;
   std::string dir;
   bool keep_dir = false;
+  bool tree = true;
+  std::size_t cache_mb = storage::StoreOptions{}.block_cache_bytes >> 20;
 };
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -118,6 +123,22 @@ void register_into(state::WriteSet& ws, std::uint64_t n, const crypto::PublicKey
   dev::store_device(ws, d);
 }
 
+// --no-tree: the block's state writes without a state tree update (the root stays the
+// empty tree's). Online authentication reads the flat state column family only, so this
+// store answers it as a full node's would, for a fraction of the load time; it serves no
+// proofs.
+BlockTimes commit_flat_block(storage::Store& store, const state::Writes& writes) {
+  const storage::Head parent = *store.head();
+  // The tree advances by a version with no writes (its root stays the empty tree's), so the
+  // store opens as any node's does.
+  const state::TreeUpdate unchanged = state::advance_tree(store, parent.height + 1, parent.state_root, {});
+  const auto started = Clock::now();
+  commit_block_with(store, writes, std::string(kChain), unchanged);
+  BlockTimes t;
+  t.commit_s = seconds_since(started);
+  return t;
+}
+
 Json load(storage::Store& store, const Options& o) {
   store.init_genesis(crypto::Hash32{}, {}, state::genesis_tree({}), 0);
   const crypto::PublicKey shared = key_of(0).public_key();
@@ -140,7 +161,8 @@ Json load(storage::Store& store, const Options& o) {
     for (std::thread& th : pool) th.join();
     state::WriteSet ws(store);
     for (std::uint64_t i = n; i < end; ++i) register_into(ws, i, keys[i - n], height);
-    const BlockTimes t = commit_state_block(store, ws.writes(), std::string(kChain));
+    const BlockTimes t = o.tree ? commit_state_block(store, ws.writes(), std::string(kChain))
+                                : commit_flat_block(store, ws.writes());
     tree_s += t.tree_s;
     commit_s += t.commit_s;
     n = end;
@@ -261,7 +283,8 @@ Json run(const Options& o) {
   const std::filesystem::path dir = temp ? std::filesystem::temp_directory_path() /
                                                ("telco-device-store-bench." + std::to_string(::getpid()))
                                          : std::filesystem::path(o.dir);
-  const Json want = {{"devices", o.devices}, {"sample_every", o.sample_every}, {"chain", kChain}};
+  const Json want = {
+      {"devices", o.devices}, {"sample_every", o.sample_every}, {"chain", kChain}, {"tree", o.tree}};
   const std::filesystem::path marker = dir / kMarker;
   bool reuse = false;
   if (std::filesystem::exists(marker)) {
@@ -272,9 +295,13 @@ Json run(const Options& o) {
     throw std::runtime_error(dir.string() +
                              " exists and is not a bench registry; give an empty or new --dir");
   }
-  Json out = {{"devices", o.devices}, {"sample_every", o.sample_every}, {"reused_store", reuse}};
-  storage::StoreOptions so;  // the node's defaults (block cache included), fsync off for the load
+  Json out = {{"devices", o.devices},
+              {"sample_every", o.sample_every},
+              {"state_tree", o.tree},
+              {"reused_store", reuse}};
+  storage::StoreOptions so;  // the node's defaults, fsync off for the load
   so.sync = false;
+  so.block_cache_bytes = o.cache_mb << 20;
   if (!reuse) {
     auto store = storage::Store::open(dir, so);
     out["load"] = load(*store, o);
@@ -314,9 +341,15 @@ int main(int argc, char** argv) {
   app.add_option("--auths", o.auths, "authentications measured")
       ->check(CLI::Range(1, 10'000'000))
       ->capture_default_str();
+  app.add_option("--cache-mb", o.cache_mb, "the store's block cache (telcod: storage.cache_mb)")
+      ->check(CLI::Range(8, 65536))
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "which sampled devices, which nonces")->capture_default_str();
   app.add_option("--dir", o.dir, "the store directory (default: a temporary one, removed)");
   app.add_flag("--keep-dir", o.keep_dir, "keep --dir for later runs of the same size");
+  app.add_flag("--tree,!--no-tree", o.tree,
+               "build the state tree while loading (default); --no-tree writes the flat state only, "
+               "which is all online authentication reads");
   CLI11_PARSE(app, argc, argv);
   try {
     std::cout << telco::bench::device::run(o).dump() << std::endl;
