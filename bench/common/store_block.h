@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/measure.h"
 #include "state/tree.h"
 #include "storage/store.h"
 
@@ -43,19 +44,16 @@ inline void commit_block_with(storage::Store& store, const state::Writes& writes
 inline BlockTimes commit_state_block(storage::Store& store, const state::Writes& writes,
                                      const std::string& chain_id) {
   using Clock = std::chrono::steady_clock;
-  const auto since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
   BlockTimes t;
   const storage::Head parent = *store.head();
   auto started = Clock::now();
   const state::TreeUpdate tree = state::advance_tree(store, parent.height + 1, parent.state_root, writes);
-  t.tree_s = since(started);
+  t.tree_s = seconds_since(started);
   t.new_nodes = tree.new_nodes.size();
   t.stale_nodes = tree.stale_nodes.size();
   started = Clock::now();
   commit_block_with(store, writes, chain_id, tree);
-  t.commit_s = since(started);
+  t.commit_s = seconds_since(started);
   return t;
 }
 

@@ -23,8 +23,6 @@
 // With --dir DIR --keep-dir the loaded store is kept and reused by later runs with the same
 // --devices and --sample-every (the load of 10M takes minutes; the measurement seconds).
 // Progress goes to stderr; the result is one JSON line on stdout.
-#include <sys/resource.h>
-#include <time.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -40,6 +38,7 @@
 #include <vector>
 
 #include "bench_registry.h"
+#include "common/measure.h"
 #include "common/store_block.h"
 #include "modules/device/auth.h"
 #include "modules/device/challenge_table.h"
@@ -69,41 +68,6 @@ struct Options {
   bool tree = true;
   std::size_t cache_mb = storage::StoreOptions{}.block_cache_bytes >> 20;
 };
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-double thread_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-std::uint64_t dir_bytes(const std::filesystem::path& dir) {
-  std::uint64_t n = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) n += e.file_size();
-  }
-  return n;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-void progress(const char* phase, std::uint64_t done, std::uint64_t total, double rate, const char* unit) {
-  std::fprintf(stderr, "\r%-7s %llu/%llu  %.0f %s      ", phase, static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total), rate, unit);
-  if (done == total) std::fputc('\n', stderr);
-  std::fflush(stderr);
-}
 
 bool sampled(std::uint64_t n, const Options& o) { return n % o.sample_every == 0; }
 

@@ -10,8 +10,6 @@
 //   snapshot export of the head to a snapshot directory, then restore of it into a fresh
 //            store through the node's restorer (node/snapshot_restore.h): keys/s, bytes
 // Progress goes to stderr; the result is one JSON line on stdout (docs/PERFORMANCE.md).
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "common/measure.h"
 #include "common/store_block.h"
 #include "node/snapshot_files.h"
 #include "node/snapshot_restore.h"
@@ -39,19 +38,6 @@ namespace telco::bench::smt {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// CPU seconds of this thread, and of the whole process (RocksDB's flush and compaction
-// threads included). On a shared 2-core machine wall time measures the neighbours too;
-// CPU time does not, so the report gives both.
-double cpu_s(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-double thread_cpu_s() { return cpu_s(CLOCK_THREAD_CPUTIME_ID); }
-double process_cpu_s() { return cpu_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 constexpr std::size_t kKeyBytes = 21;    // prefix byte + 20-byte address, as bank accounts
 constexpr std::size_t kValueBytes = 16;  // balance + nonce
@@ -101,39 +87,12 @@ BlockTimes commit_block(storage::Store& store, const state::Writes& writes) {
   return commit_state_block(store, writes, "telco-smt-bench");
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-std::uint64_t dir_bytes(const std::filesystem::path& dir) {
-  std::uint64_t n = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) n += e.file_size();
-  }
-  return n;
-}
-
 std::uint64_t dir_bytes_matching(const std::filesystem::path& dir, const std::string& ext) {
   std::uint64_t n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().extension() == ext) n += e.file_size();
   }
   return n;
-}
-
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-void progress(const char* phase, std::uint64_t done, std::uint64_t total, double rate, const char* unit) {
-  std::fprintf(stderr, "\r%-7s %llu/%llu  %.0f %s      ", phase, static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total), rate, unit);
-  if (done == total) std::fputc('\n', stderr);
-  std::fflush(stderr);
 }
 
 // Exports the head into dir.snapshot/, restores it into dir.restored/ (a fresh store, as a
