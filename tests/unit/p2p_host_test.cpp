@@ -146,7 +146,12 @@ class Node {
   std::size_t connected() const { return host->peers().size(); }
   void block() { block_messages_ = true; }
   void unblock() {
-    block_messages_ = false;
+    // Under the mutex: a handler between its predicate check and its wait would otherwise
+    // miss the notification and block the host's io thread (and its stop) for good.
+    {
+      std::lock_guard lock(mutex_);
+      block_messages_ = false;
+    }
     cv_.notify_all();
   }
 
