@@ -24,10 +24,13 @@
 // --devices and --sample-every (the load of 10M takes minutes; the measurement seconds).
 // Progress goes to stderr; the result is one JSON line on stdout.
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -103,6 +106,15 @@ BlockTimes commit_flat_block(storage::Store& store, const state::Writes& writes)
   return t;
 }
 
+// Runs fn(t, threads) on one thread per core; each takes every threads-th item from t.
+template <typename Fn>
+void on_every_core(Fn fn) {
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back([&fn, t, threads] { fn(t, threads); });
+  for (std::thread& th : pool) th.join();
+}
+
 Json load(storage::Store& store, const Options& o) {
   store.init_genesis(crypto::Hash32{}, {}, state::genesis_tree({}), 0);
   const crypto::PublicKey shared = key_of(0).public_key();
@@ -113,16 +125,11 @@ Json load(storage::Store& store, const Options& o) {
     const std::uint64_t height = store.head()->height + 1;
     // Keys of the sampled devices of this block, derived on every core.
     std::vector<crypto::PublicKey> keys(end - n, shared);
-    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) {
-      pool.emplace_back([&, t] {
-        for (std::uint64_t i = n + t; i < end; i += threads) {
-          if (sampled(i, o)) keys[i - n] = key_of(i).public_key();
-        }
-      });
-    }
-    for (std::thread& th : pool) th.join();
+    on_every_core([&](unsigned t, unsigned threads) {
+      for (std::uint64_t i = n + t; i < end; i += threads) {
+        if (sampled(i, o)) keys[i - n] = key_of(i).public_key();
+      }
+    });
     state::WriteSet ws(store);
     for (std::uint64_t i = n; i < end; ++i) register_into(ws, i, keys[i - n], height);
     const BlockTimes t = o.tree ? commit_state_block(store, ws.writes(), std::string(kChain))
@@ -150,25 +157,20 @@ struct Attempt {
 std::vector<Attempt> make_attempts(const Options& o) {
   const std::uint64_t population = (o.devices + o.sample_every - 1) / o.sample_every;
   std::vector<Attempt> out(o.auths);
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      std::mt19937_64 rng(o.seed * 1'000'003 + t);
-      std::uniform_int_distribution<std::uint64_t> pick(0, population - 1);
-      for (std::size_t i = t; i < out.size(); i += threads) {
-        const std::uint64_t n = pick(rng) * o.sample_every;
-        dev::Challenge c{std::string(kChain), "attach", {}, "gnb-0001", 2'000'000'000'000, id_of(n)};
-        for (std::size_t b = 0; b < c.nonce.size(); b += 8) {
-          const std::uint64_t r = rng();
-          std::memcpy(c.nonce.data() + b, &r, 8);
-        }
-        const crypto::KeyPair k = key_of(n);
-        out[i] = {c, dev::answer_challenge(k, c), k.public_key()};
+  on_every_core([&](unsigned t, unsigned threads) {
+    std::mt19937_64 rng(o.seed * 1'000'003 + t);
+    std::uniform_int_distribution<std::uint64_t> pick(0, population - 1);
+    for (std::size_t i = t; i < out.size(); i += threads) {
+      const std::uint64_t n = pick(rng) * o.sample_every;
+      dev::Challenge c{std::string(kChain), "attach", {}, "gnb-0001", 2'000'000'000'000, id_of(n)};
+      for (std::size_t b = 0; b < c.nonce.size(); b += 8) {
+        const std::uint64_t r = rng();
+        std::memcpy(c.nonce.data() + b, &r, 8);
       }
-    });
-  }
-  for (std::thread& th : pool) th.join();
+      const crypto::KeyPair k = key_of(n);
+      out[i] = {c, dev::answer_challenge(k, c), k.public_key()};
+    }
+  });
   return out;
 }
 
