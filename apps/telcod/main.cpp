@@ -220,6 +220,7 @@ telco::storage::StoreOptions store_options(const NodeConfig& config) {
   telco::storage::StoreOptions o;
   o.sync = config.storage.sync;
   o.block_cache_bytes = std::size_t{config.storage.cache_mb} << 20;
+  o.row_cache_bytes = std::size_t{config.storage.row_cache_mb} << 20;
   o.state_versions_kept = config.storage.state_versions_kept;
   return o;
 }

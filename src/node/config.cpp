@@ -64,9 +64,12 @@ void validate(const NodeConfig& c) {
     fail(std::string("api.listen: ") + e.what());
   }
   if (c.api.threads == 0 || c.api.threads > 64) fail("api.threads must be 1..64");
-  if (c.api.max_body_bytes < 1024 || c.api.max_body_bytes > (256u << 20)) fail("api.max_body_bytes must be 1 KiB..256 MiB");
-  if (c.block.interval_ms < 10 || c.block.interval_ms > 3'600'000) fail("block.interval_ms must be 10..3600000");
+  if (c.api.max_body_bytes < 1024 || c.api.max_body_bytes > (256u << 20))
+    fail("api.max_body_bytes must be 1 KiB..256 MiB");
+  if (c.block.interval_ms < 10 || c.block.interval_ms > 3'600'000)
+    fail("block.interval_ms must be 10..3600000");
   if (c.storage.cache_mb < 8 || c.storage.cache_mb > 65536) fail("storage.cache_mb must be 8..65536");
+  if (c.storage.row_cache_mb > 65536) fail("storage.row_cache_mb must be 0..65536");
   if (c.storage.state_versions_kept < 2 || c.storage.state_versions_kept > 100'000'000) {
     fail("storage.state_versions_kept must be 2..100000000");
   }
@@ -81,7 +84,8 @@ void validate(const NodeConfig& c) {
     fail("state_sync.discovery_ms must be 100..3600000");
   }
   if (c.mempool.txs_max == 0 || c.mempool.txs_max > 10'000'000) fail("mempool.txs_max must be 1..10000000");
-  if (c.mempool.bytes_max < 65536 || c.mempool.bytes_max > (std::uint64_t{16} << 30)) fail("mempool.bytes_max must be 64 KiB..16 GiB");
+  if (c.mempool.bytes_max < 65536 || c.mempool.bytes_max > (std::uint64_t{16} << 30))
+    fail("mempool.bytes_max must be 64 KiB..16 GiB");
   if (c.mempool.verify_threads > 256) fail("mempool.verify_threads must be 0..256");
   try {
     split_listen(c.p2p.listen);
@@ -90,14 +94,18 @@ void validate(const NodeConfig& c) {
   }
   if (c.p2p.persistent_peers.size() > 100) fail("p2p.persistent_peers lists more than 100 peers");
   for (const std::string& peer : c.p2p.persistent_peers) {
-    if (peer.empty() || peer.size() > 300) fail("p2p.persistent_peers: '" + peer + "' is not NODEID@HOST:PORT");
+    if (peer.empty() || peer.size() > 300)
+      fail("p2p.persistent_peers: '" + peer + "' is not NODEID@HOST:PORT");
   }
   if (c.p2p.inbound_peers_max > 1000) fail("p2p.inbound_peers_max must be 0..1000");
   if (c.p2p.outbound_peers_max > 1000) fail("p2p.outbound_peers_max must be 0..1000");
   const ConsensusConfig& k = c.consensus;
-  if (k.timeout_commit_ms < 1 || k.timeout_commit_ms > 60'000) fail("consensus.timeout_commit_ms must be 1..60000");
-  if (k.timeout_propose_ms < 10 || k.timeout_propose_ms > 600'000) fail("consensus.timeout_propose_ms must be 10..600000");
-  if (k.timeout_vote_ms < 10 || k.timeout_vote_ms > 600'000) fail("consensus.timeout_vote_ms must be 10..600000");
+  if (k.timeout_commit_ms < 1 || k.timeout_commit_ms > 60'000)
+    fail("consensus.timeout_commit_ms must be 1..60000");
+  if (k.timeout_propose_ms < 10 || k.timeout_propose_ms > 600'000)
+    fail("consensus.timeout_propose_ms must be 10..600000");
+  if (k.timeout_vote_ms < 10 || k.timeout_vote_ms > 600'000)
+    fail("consensus.timeout_vote_ms must be 10..600000");
   if (k.timeout_propose_delta_ms > 60'000 || k.timeout_vote_delta_ms > 60'000) {
     fail("consensus.timeout_*_delta_ms must be 0..60000");
   }
@@ -114,7 +122,8 @@ void validate(const NodeConfig& c) {
 NodeConfig parse_config_json(std::string_view text) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) fail("not valid JSON");
-  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log", "dns", "snapshot", "state_sync"}, "config");
+  only(j, {"api", "block", "storage", "mempool", "p2p", "consensus", "log", "dns", "snapshot", "state_sync"},
+       "config");
   NodeConfig c;
   if (j.contains("api")) {
     const Json& a = j["api"];
@@ -132,9 +141,10 @@ NodeConfig parse_config_json(std::string_view text) {
   }
   if (j.contains("storage")) {
     const Json& s = j["storage"];
-    only(s, {"sync", "cache_mb", "state_versions_kept"}, "storage");
+    only(s, {"sync", "cache_mb", "row_cache_mb", "state_versions_kept"}, "storage");
     read(s, "sync", "storage", &c.storage.sync);
     read(s, "cache_mb", "storage", &c.storage.cache_mb);
+    read(s, "row_cache_mb", "storage", &c.storage.row_cache_mb);
     read(s, "state_versions_kept", "storage", &c.storage.state_versions_kept);
   }
   if (j.contains("mempool")) {
@@ -161,8 +171,9 @@ NodeConfig parse_config_json(std::string_view text) {
   }
   if (j.contains("consensus")) {
     const Json& k = j["consensus"];
-    only(k, {"timeout_commit_ms", "timeout_propose_ms", "timeout_propose_delta_ms", "timeout_vote_ms",
-             "timeout_vote_delta_ms"},
+    only(k,
+         {"timeout_commit_ms", "timeout_propose_ms", "timeout_propose_delta_ms", "timeout_vote_ms",
+          "timeout_vote_delta_ms"},
          "consensus");
     read(k, "timeout_commit_ms", "consensus", &c.consensus.timeout_commit_ms);
     read(k, "timeout_propose_ms", "consensus", &c.consensus.timeout_propose_ms);
@@ -204,20 +215,32 @@ NodeConfig load_config(const std::filesystem::path& path) {
 
 std::string config_to_json(const NodeConfig& c) {
   Json j = {
-      {"api", {{"listen", c.api.listen}, {"threads", c.api.threads}, {"max_body_bytes", c.api.max_body_bytes},
-               {"static_root", c.api.static_root}}},
+      {"api",
+       {{"listen", c.api.listen},
+        {"threads", c.api.threads},
+        {"max_body_bytes", c.api.max_body_bytes},
+        {"static_root", c.api.static_root}}},
       {"block", {{"interval_ms", c.block.interval_ms}, {"empty_blocks", c.block.empty_blocks}}},
-      {"storage", {{"sync", c.storage.sync}, {"cache_mb", c.storage.cache_mb},
-                   {"state_versions_kept", c.storage.state_versions_kept}}},
-      {"mempool", {{"txs_max", c.mempool.txs_max}, {"bytes_max", c.mempool.bytes_max},
-                   {"verify_threads", c.mempool.verify_threads}}},
-      {"p2p", {{"listen", c.p2p.listen}, {"persistent_peers", c.p2p.persistent_peers},
-               {"inbound_peers_max", c.p2p.inbound_peers_max}, {"outbound_peers_max", c.p2p.outbound_peers_max}}},
-      {"consensus", {{"timeout_commit_ms", c.consensus.timeout_commit_ms},
-                     {"timeout_propose_ms", c.consensus.timeout_propose_ms},
-                     {"timeout_propose_delta_ms", c.consensus.timeout_propose_delta_ms},
-                     {"timeout_vote_ms", c.consensus.timeout_vote_ms},
-                     {"timeout_vote_delta_ms", c.consensus.timeout_vote_delta_ms}}},
+      {"storage",
+       {{"sync", c.storage.sync},
+        {"cache_mb", c.storage.cache_mb},
+        {"row_cache_mb", c.storage.row_cache_mb},
+        {"state_versions_kept", c.storage.state_versions_kept}}},
+      {"mempool",
+       {{"txs_max", c.mempool.txs_max},
+        {"bytes_max", c.mempool.bytes_max},
+        {"verify_threads", c.mempool.verify_threads}}},
+      {"p2p",
+       {{"listen", c.p2p.listen},
+        {"persistent_peers", c.p2p.persistent_peers},
+        {"inbound_peers_max", c.p2p.inbound_peers_max},
+        {"outbound_peers_max", c.p2p.outbound_peers_max}}},
+      {"consensus",
+       {{"timeout_commit_ms", c.consensus.timeout_commit_ms},
+        {"timeout_propose_ms", c.consensus.timeout_propose_ms},
+        {"timeout_propose_delta_ms", c.consensus.timeout_propose_delta_ms},
+        {"timeout_vote_ms", c.consensus.timeout_vote_ms},
+        {"timeout_vote_delta_ms", c.consensus.timeout_vote_delta_ms}}},
       {"log", {{"level", c.log.level}}},
       {"dns", {{"enabled", c.dns.enabled}, {"listen", c.dns.listen}, {"threads", c.dns.threads}}},
       {"snapshot", {{"interval", c.snapshot.interval}, {"keep", c.snapshot.keep}}},

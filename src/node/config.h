@@ -25,6 +25,8 @@ struct BlockConfig {
 struct StorageConfig {
   bool sync = true;  // fsync each block; false trades the last blocks on power loss for speed
   std::uint32_t cache_mb = 128;
+  // Point-lookup results kept whole (storage::StoreOptions::row_cache_bytes), 0 = none.
+  std::uint32_t row_cache_mb = 0;
   // State tree versions (heights) kept provable; older ones are pruned (docs/STATE.md,
   // "Pruning"). The default is storage::kStateVersionsKeptDefault.
   std::uint64_t state_versions_kept = 1000;

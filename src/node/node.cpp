@@ -45,6 +45,7 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
   storage::StoreOptions options;
   options.sync = config_.storage.sync;
   options.block_cache_bytes = std::size_t{config_.storage.cache_mb} << 20;
+  options.row_cache_bytes = std::size_t{config_.storage.row_cache_mb} << 20;
   options.state_versions_kept = config_.storage.state_versions_kept;
   store_ = storage::Store::open(data_dir, options);
   if (auto stored = store_->genesis_hash(); stored && *stored != genesis_hash_) {

@@ -1,8 +1,9 @@
 #include "storage/store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -20,12 +21,23 @@ namespace telco::storage {
 namespace {
 
 enum Cf : std::size_t {
-  kDefault, kMeta, kHeaders, kBlocks, kCommits, kReceipts, kBlockIndex, kTxIndex, kAccountTxs, kState,
-  kSmtNodes, kSmtStale, kCfCount
+  kDefault,
+  kMeta,
+  kHeaders,
+  kBlocks,
+  kCommits,
+  kReceipts,
+  kBlockIndex,
+  kTxIndex,
+  kAccountTxs,
+  kState,
+  kSmtNodes,
+  kSmtStale,
+  kCfCount
 };
 constexpr std::array<const char*, kCfCount> kCfNames = {
-    "default", "meta", "headers", "blocks", "commits", "receipts", "block_index", "tx_index", "account_txs", "state",
-    "smt_nodes", "smt_stale"};
+    "default",     "meta",     "headers",     "blocks", "commits",   "receipts",
+    "block_index", "tx_index", "account_txs", "state",  "smt_nodes", "smt_stale"};
 
 constexpr std::uint64_t kWalBytesMax = 128ull << 20;
 // One past the longest key in the state and tree families (state keys <= 128 bytes).
@@ -67,7 +79,9 @@ Bytes encode_head(const Head& h) {
 }
 
 // Records we wrote ourselves failing to decode is corruption, a broken invariant.
-[[noreturn]] void corrupt(const char* what) { throw StorageError(std::string("corrupt ") + what + " record"); }
+[[noreturn]] void corrupt(const char* what) {
+  throw StorageError(std::string("corrupt ") + what + " record");
+}
 
 }  // namespace
 
@@ -106,6 +120,7 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   // (headers, meta) rarely fill a memtable, so without a cap it grows to gigabytes. Past
   // this the oldest families are flushed (the state tree's pruning keeps disk <= 3x raw).
   db_options.max_total_wal_size = kWalBytesMax;
+  if (options.row_cache_bytes > 0) db_options.row_cache = rocksdb::NewLRUCache(options.row_cache_bytes);
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -126,7 +141,8 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   // 8-byte version, so the same hint turns its few hundred inserts into near-appends
   // (block sync: 1.8 -> 1.3 ms per block's write, docs/PERFORMANCE.md "Block sync").
   for (const std::size_t cf : {std::size_t{kSmtNodes}, std::size_t{kSmtStale}}) {
-    descriptors[cf].options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
+    descriptors[cf].options.memtable_insert_with_hint_prefix_extractor.reset(
+        rocksdb::NewFixedPrefixTransform(8));
   }
 
   auto impl = std::make_unique<Impl>();
@@ -140,7 +156,8 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   auto store = std::unique_ptr<Store>(new Store(std::move(impl)));
   if (auto head = store->head(); head && !state::root_hash_at(*store, head->height)) {
     throw StorageError("store at " + dir.string() + " has no state tree at its head (height " +
-                       std::to_string(head->height) + "): it was written by an older version; re-initialise it");
+                       std::to_string(head->height) +
+                       "): it was written by an older version; re-initialise it");
   }
   return store;
 }
@@ -198,8 +215,9 @@ void Store::init_genesis(const crypto::Hash32& genesis_hash, const state::Writes
                          const state::TreeUpdate& tree, std::uint64_t genesis_time_ms) {
   if (head()) throw StorageError("store already initialised");
   if (restore_manifest()) {
-    throw StorageError("this store holds an interrupted snapshot restore: resume it (telcod snapshot restore, or "
-                       "start with state sync on) or remove the data directory");
+    throw StorageError(
+        "this store holds an interrupted snapshot restore: resume it (telcod snapshot restore, or "
+        "start with state sync on) or remove the data directory");
   }
   if (tree.version != 0) throw std::logic_error("genesis state tree must be version 0");
   const crypto::Hash32& state_root = tree.root_hash;
@@ -242,8 +260,9 @@ void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree, 
   std::sort(order.begin(), order.end(),
             [&](std::uint32_t a, std::uint32_t b) { return rec.tx_hashes[a] < rec.tx_hashes[b]; });
   for (std::uint32_t index : order) {
-    check(batch.Put(cf[kTxIndex], slice(rec.tx_hashes[index]), slice(tx_location_value(header.height, index))),
-          "batch put");
+    check(
+        batch.Put(cf[kTxIndex], slice(rec.tx_hashes[index]), slice(tx_location_value(header.height, index))),
+        "batch put");
   }
   std::vector<std::pair<crypto::Address, std::uint32_t>> touched = rec.touched;
   std::sort(touched.begin(), touched.end());
@@ -276,15 +295,15 @@ void Store::put_validator_change(std::uint64_t effective_height, ByteView record
         "put validator change");
 }
 
-std::vector<std::pair<std::uint64_t, Bytes>> Store::validator_changes(std::uint64_t after, std::uint64_t up_to,
+std::vector<std::pair<std::uint64_t, Bytes>> Store::validator_changes(std::uint64_t after,
+                                                                      std::uint64_t up_to,
                                                                       std::size_t limit) const {
   std::vector<std::pair<std::uint64_t, Bytes>> out;
   if (after == std::numeric_limits<std::uint64_t>::max()) return out;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kMeta]));
   const rocksdb::Slice prefix(kValidatorChangePrefix.data(), kValidatorChangePrefix.size());
-  for (it->Seek(slice(validator_change_key(after + 1))); it->Valid() && it->key().starts_with(prefix) &&
-                                                          out.size() < limit;
-       it->Next()) {
+  for (it->Seek(slice(validator_change_key(after + 1)));
+       it->Valid() && it->key().starts_with(prefix) && out.size() < limit; it->Next()) {
     const std::uint64_t height = validator_change_height(it->key());
     if (height > up_to) break;
     const ByteView v = view(it->value());
@@ -294,7 +313,8 @@ std::vector<std::pair<std::uint64_t, Bytes>> Store::validator_changes(std::uint6
   return out;
 }
 
-std::optional<std::pair<std::uint64_t, Bytes>> Store::validator_change_at_or_before(std::uint64_t height) const {
+std::optional<std::pair<std::uint64_t, Bytes>> Store::validator_change_at_or_before(
+    std::uint64_t height) const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kMeta]));
   const rocksdb::Slice prefix(kValidatorChangePrefix.data(), kValidatorChangePrefix.size());
   it->SeekForPrev(slice(validator_change_key(height)));
@@ -321,7 +341,9 @@ std::optional<Bytes> Store::restore_manifest() const {
 }
 
 void Store::restore_begin(ByteView manifest) {
-  if (head()) throw StorageError("cannot restore a snapshot into a store that has a chain: use an empty data directory");
+  if (head())
+    throw StorageError(
+        "cannot restore a snapshot into a store that has a chain: use an empty data directory");
   rocksdb::WriteBatch batch;
   wipe_restore(batch);
   check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kRestoreKey)), slice(manifest)), "batch put");
@@ -391,7 +413,8 @@ void Store::restore_finish(const crypto::Hash32& genesis_hash, const chain::Bloc
   const Bytes hk = height_key(header.height);
   const crypto::Hash32 hash = header.hash();
   rocksdb::WriteBatch batch;
-  for (const auto& [key, node] : upper.new_nodes) check(batch.Put(cf[kSmtNodes], slice(key), slice(node)), "batch put");
+  for (const auto& [key, node] : upper.new_nodes)
+    check(batch.Put(cf[kSmtNodes], slice(key), slice(node)), "batch put");
   check(batch.Put(cf[kHeaders], slice(hk), slice(header.encode())), "batch put");
   check(batch.Put(cf[kCommits], slice(hk), slice(commit.encode())), "batch put");
   check(batch.Put(cf[kBlockIndex], slice(hash), slice(hk)), "batch put");
@@ -472,7 +495,8 @@ std::vector<std::pair<TxLocation, crypto::Hash32>> Store::account_txs(
   std::vector<std::pair<TxLocation, crypto::Hash32>> out;
   const Bytes upper = account_tx_key(address, before_height.value_or(UINT64_MAX), 0);
   const Bytes prefix(address.bytes.begin(), address.bytes.end());
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kAccountTxs]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cfs[kAccountTxs]));
   // Seek to the last key strictly below `upper`, then walk backwards within the address.
   for (it->SeekForPrev(slice(upper)); it->Valid() && out.size() < limit; it->Prev()) {
     const ByteView key = view(it->key());

@@ -9,9 +9,9 @@
 //   smt_nodes, smt_stale  the versioned state tree and its pruning index (tree_store.h)
 //
 // commit_block() writes a block, its receipts, commit, indexes, state writes and the new
-// head, and the state tree's new nodes and pruning, in ONE WriteBatch: after a crash at any instant the store holds either all of the
-// block or none of it. With sync on (the default) the batch is fsync'ed before returning,
-// so a block reported committed survives power loss.
+// head, and the state tree's new nodes and pruning, in ONE WriteBatch: after a crash at any instant the store
+// holds either all of the block or none of it. With sync on (the default) the batch is fsync'ed before
+// returning, so a block reported committed survives power loss.
 //
 // Thread safety: one writer (the block producer) calls commit_block/init_genesis; any
 // number of readers may call the const methods concurrently.
@@ -48,8 +48,12 @@ inline constexpr std::uint64_t kStateVersionsKeptDefault = 1000;
 inline constexpr std::uint64_t kPruneVersionsPerBatchMax = 8;
 
 struct StoreOptions {
-  bool sync = true;                         // fsync every committed block
+  bool sync = true;  // fsync every committed block
   std::size_t block_cache_bytes = 128 << 20;
+  // Whole key-value pairs read by point lookups (RocksDB's row cache), 0 = none. A hit skips
+  // the filter, index and data-block probes of every level: worth it when one family's hot
+  // records fit (10M device records need about 2.5 GiB; docs/PERFORMANCE.md "Device identity").
+  std::size_t row_cache_bytes = 0;
   std::uint64_t state_versions_kept = kStateVersionsKeptDefault;  // >= 2
 };
 
@@ -100,8 +104,8 @@ class Store final : public state::CommittedState {
   std::optional<Head> head() const;
 
   // `tree` is state::genesis_tree(writes); head.state_root becomes its root.
-  void init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes, const state::TreeUpdate& tree,
-                    std::uint64_t genesis_time_ms);
+  void init_genesis(const crypto::Hash32& genesis_hash, const state::Writes& writes,
+                    const state::TreeUpdate& tree, std::uint64_t genesis_time_ms);
   // `tree` is the block's state tree update (version = height, root = header.state_root).
   // kDeferred skips the fsync even with sync on (block sync commits many heights in a row):
   // a crash may then lose a suffix of such blocks, never part of one, until sync() returns.

@@ -46,11 +46,13 @@ BuiltBlock build_block(const exec::Executor& ex, const storage::Store& store, co
 }
 
 void commit(storage::Store& store, const BuiltBlock& b) {
-  store.commit_block({b.block, b.hash, b.tx_hashes, b.outcome.receipts, b.commit, b.outcome.writes, b.outcome.touched},
-                     b.outcome.tree);
+  store.commit_block(
+      {b.block, b.hash, b.tx_hashes, b.outcome.receipts, b.commit, b.outcome.writes, b.outcome.touched},
+      b.outcome.tree);
 }
 
-void init(storage::Store& store, const exec::Executor& ex, const crypto::Hash32& genesis_hash, std::uint64_t time_ms) {
+void init(storage::Store& store, const exec::Executor& ex, const crypto::Hash32& genesis_hash,
+          std::uint64_t time_ms) {
   const state::Writes w = ex.genesis_writes();
   store.init_genesis(genesis_hash, w, state::genesis_tree(w), time_ms);
 }
@@ -142,6 +144,46 @@ TEST(StorageTest, StateWritesAndDeletesApplyWithHead) {
   commit(*store, b2);
   EXPECT_FALSE(store->get(extra));
   EXPECT_EQ(store->head()->height, 2u);
+}
+
+// A row cache holds values read from table files; a later block's overwrite or delete of the
+// key must win over it, before and after the store is reopened (which flushes to files).
+TEST(StorageTest, RowCacheNeverAnswersWithAnOverwrittenValue) {
+  test::TempDir dir;
+  const chain::Genesis g = test::make_genesis();
+  exec::Executor ex(g);
+  storage::StoreOptions options;
+  options.row_cache_bytes = 1 << 20;
+  auto store = storage::Store::open(dir.path(), options);
+  init(*store, ex, g.hash(), 0);
+  const Bytes extra = {0x7f, 4, 5, 6};
+  std::uint64_t nonce = 0;
+  const auto commit_write = [&](std::optional<Bytes> value) {
+    const storage::Head parent = *store->head();
+    auto b = build_block(ex, *store, parent, {test::transfer(1, addr(2), 10, nonce++)});
+    b.outcome.writes[extra] = std::move(value);
+    b.outcome.tree = state::advance_tree(*store, parent.height + 1, parent.state_root, b.outcome.writes);
+    b.outcome.state_root = b.block.header.state_root = b.outcome.tree.root_hash;
+    b.hash = b.block.header.hash();
+    b.commit.block_hash = b.hash;
+    commit(*store, b);
+  };
+  const auto reopen = [&] {
+    store.reset();
+    store = storage::Store::open(dir.path(), options);
+  };
+  commit_write(Bytes{9});
+  reopen();
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(store->get(extra), Bytes{9});  // the second read is a hit
+  commit_write(Bytes{8});
+  EXPECT_EQ(store->get(extra), Bytes{8});
+  reopen();
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(store->get(extra), Bytes{8});
+  commit_write(std::nullopt);
+  EXPECT_FALSE(store->get(extra));
+  reopen();
+  EXPECT_FALSE(store->get(extra));
+  EXPECT_EQ(store->head()->height, 3u);
 }
 
 TEST(StorageTest, OpeningAFileIsALocalError) {
