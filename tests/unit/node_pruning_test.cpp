@@ -66,5 +66,14 @@ TEST(NodePruning, WindowAndSnapshotSettingsAreValidated) {
   EXPECT_EQ(node::parse_config_json(node::config_to_json(c)).snapshot.keep, 3u);
 }
 
+TEST(NodePruning, RowCacheSettingIsReadCheckedAndWrittenBack) {
+  EXPECT_EQ(node::parse_config_json("{}").storage.row_cache_mb, 0u);  // off unless asked for
+  const node::NodeConfig c = node::parse_config_json(R"({"storage": {"row_cache_mb": 6144}})");
+  EXPECT_EQ(c.storage.row_cache_mb, 6144u);
+  EXPECT_EQ(node::parse_config_json(node::config_to_json(c)).storage.row_cache_mb, 6144u);
+  EXPECT_THROW(node::parse_config_json(R"({"storage": {"row_cache_mb": 65537}})"), std::invalid_argument);
+  EXPECT_THROW(node::parse_config_json(R"({"storage": {"row_cache_mb": -1}})"), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace telco
