@@ -28,6 +28,13 @@ put("fuzz_genesis_json", "genesis.json", vectors["genesis"]["json"])
 put("fuzz_genesis_json", "minimal.json",
     json.dumps({"chain_id": "c", "genesis_time_ms": 0,
                 "validators": [{"public_key": vectors["keys"][2]["public_key"], "power": 1}]}))
+put("fuzz_node_config", "empty.json", "{}")
+put("fuzz_node_config", "storage.json", json.dumps(
+    {"storage": {"sync": False, "cache_mb": 256, "row_cache_mb": 6144, "state_versions_kept": 200},
+     "snapshot": {"interval": 100, "keep": 3}, "api": {"listen": "127.0.0.1:8080", "threads": 4}}))
+put("fuzz_node_config", "p2p.json", json.dumps(
+    {"p2p": {"listen": "0.0.0.0:26656", "persistent_peers": ["ab@127.0.0.1:1"]},
+     "consensus": {"timeout_commit_ms": 100}, "mempool": {"txs_max": 1000}}))
 for k in vectors["keys"]:
     put("fuzz_bech32", "address_" + k["name"], k["address"])
 put("fuzz_bech32", "address_upper", vectors["keys"][0]["address"].upper())
