@@ -7,8 +7,10 @@
 #include <stdexcept>
 
 #include "api/backend_state.h"
+#include "api/json/device_octets.h"
 #include "api/json/device_requests.h"
 #include "api/json/proof_views.h"
+#include "api/json/submit_body.h"
 #include "api/json/tx_json.h"
 #include "api/server_context.h"
 #include "modules/device/auth.h"
@@ -181,14 +183,27 @@ Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_
 }
 
 // All challenges are issued together or none is (503 when the table has no room for all).
-Response challenge_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
+std::vector<dev::Challenge> issue_batch(ServerContext& ctx, const std::vector<ChallengeRequest>& asks,
+                                        std::uint64_t now_ms) {
   std::vector<dev::Challenge> batch;
-  for (const ChallengeRequest& r : parse_challenge_batch(body))
-    batch.push_back(make_challenge(ctx, r, now_ms));
+  batch.reserve(asks.size());
+  for (const ChallengeRequest& r : asks) batch.push_back(make_challenge(ctx, r, now_ms));
   if (!ctx.device_challenges.issue_all(batch, now_ms)) fail_table_full();
+  return batch;
+}
+
+Response challenge_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
   Json out = Json::array();
-  for (const dev::Challenge& c : batch) out.push_back(challenge_json(c));
+  for (const dev::Challenge& c : issue_batch(ctx, parse_challenge_batch(body), now_ms))
+    out.push_back(challenge_json(c));
   return json_response(200, {{"challenges", std::move(out)}});
+}
+
+Response octets_response(std::string body) {
+  Response r;
+  r.content_type = std::string(kOctetStream);
+  r.body = std::move(body);
+  return r;
 }
 
 // The table check, the verification against committed state `st`, then the consumption:
@@ -220,18 +235,35 @@ Response authenticate_post(ServerContext& ctx, const Json& body, std::uint64_t n
 // Results are in request order; each answer is checked against committed state as the
 // single route does, and `height` is the head when the batch began. The same challenge
 // answered twice in one batch is accepted once (then nonce_used).
+std::vector<dev::AuthOutcome> authenticate_batch(ServerContext& ctx, const std::vector<AuthAnswer>& answers,
+                                                 std::uint64_t now_ms) {
+  const BackendState st(ctx.backend);
+  std::vector<dev::AuthOutcome> out;
+  out.reserve(answers.size());
+  for (const AuthAnswer& a : answers) out.push_back(authenticate(ctx, st, a, now_ms));
+  return out;
+}
+
 Response authenticate_batch_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
   const auto answers = parse_auth_batch(body);
   const std::uint64_t height = ctx.backend.head().height;
-  const BackendState st(ctx.backend);
   Json results = Json::array();
-  for (const AuthAnswer& a : answers) {
-    const dev::AuthOutcome o = authenticate(ctx, st, a, now_ms);
+  for (const dev::AuthOutcome o : authenticate_batch(ctx, answers, now_ms)) {
     results.push_back({{"ok", o == dev::AuthOutcome::kOk},
                        {"outcome", dev::auth_name(o)},
                        {"message", dev::auth_message(o)}});
   }
   return json_response(200, {{"height", height}, {"results", std::move(results)}});
+}
+
+// The binary batch forms (api/json/device_octets.h): the same checks, no JSON or hex.
+Response octet_batch_post(ServerContext& ctx, std::string_view path, std::string_view body,
+                          std::uint64_t now_ms) {
+  if (path == "/v1/devices/challenge/batch")
+    return octets_response(challenge_batch_octets(issue_batch(ctx, parse_challenge_batch_octets(body), now_ms)));
+  const auto answers = parse_auth_batch_octets(body);
+  const std::uint64_t height = ctx.backend.head().height;
+  return octets_response(auth_results_octets(height, authenticate_batch(ctx, answers, now_ms)));
 }
 
 Response verify_reading_post(ServerContext& ctx, const Json& body) {
@@ -305,10 +337,18 @@ bool is_device_post_path(std::string_view path) {
 
 bool is_device_pooled_path(std::string_view path) { return path == "/v1/devices/authenticate/batch"; }
 
-Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
-                            std::uint64_t now_ms) {
+Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view content_type,
+                            std::string_view body, std::uint64_t now_ms) {
   try {
-    const Json j = parse_device_body(body, path.ends_with("/batch"));
+    const bool batch = path.ends_with("/batch");
+    if (media_type(content_type) == kOctetStream) {
+      if (!batch)
+        fail(415, error_code::kUnsupportedMediaType,
+             "application/octet-stream is taken by /v1/devices/challenge/batch and /v1/devices/authenticate/batch; "
+             "send this one as application/json");
+      return octet_batch_post(ctx, path, body, now_ms);
+    }
+    const Json j = parse_device_body(body, batch);
     if (path == "/v1/devices/challenge") return challenge_post(ctx, j, now_ms);
     if (path == "/v1/devices/authenticate") return authenticate_post(ctx, j, now_ms);
     if (path == "/v1/devices/challenge/batch") return challenge_batch_post(ctx, j, now_ms);

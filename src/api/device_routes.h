@@ -26,7 +26,9 @@ bool is_device_post_path(std::string_view path);
 // The device POSTs that may take milliseconds (up to kDeviceBatchMax signature checks): the
 // session runs them on the submit pool, not on an io thread.
 bool is_device_pooled_path(std::string_view path);
-Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view body,
-                            std::uint64_t now_ms);
+// `content_type` picks the body's form: application/octet-stream (the batch routes only,
+// api/json/device_octets.h) is answered in the same form; anything else is read as JSON.
+Response handle_device_post(ServerContext& ctx, std::string_view path, std::string_view content_type,
+                            std::string_view body, std::uint64_t now_ms);
 
 }  // namespace telco::api

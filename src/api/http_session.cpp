@@ -155,11 +155,12 @@ void HttpSession::dispatch() {
     if (is_device_pooled_path(path)) {
       return run_pooled(std::move(req), [path = std::string(path), wall_ms](
                                             ServerContext& ctx, const http::request<http::string_body>& r) {
-        return handle_device_post(ctx, path, r.body(), wall_ms());
+        return handle_device_post(ctx, path, sv(r[http::field::content_type]), r.body(), wall_ms());
       });
     }
     // One signature check at most: cheap enough for the io thread.
-    return send(handle_device_post(*ctx_, path, req.body(), wall_ms()), req.keep_alive());
+    return send(handle_device_post(*ctx_, path, sv(req[http::field::content_type]), req.body(), wall_ms()),
+                req.keep_alive());
   }
   send(handle_request(*ctx_, sv(req.method_string()), sv(req.target())), req.keep_alive());
 }

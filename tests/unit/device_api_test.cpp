@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "api/device_routes.h"
+#include "api/json/device_octets.h"
 #include "api/router.h"
 #include "device_fixture.h"
 #include "light/light_client.h"
@@ -41,8 +42,13 @@ struct Fixture {
     const api::Response r = api::handle_request(*ctx, "GET", target);
     return {r.status, Json::parse(r.body)};
   }
+  // The binary batch form: the raw answer, its content type checked by the caller.
+  api::Response post_octets(const std::string& path, const Bytes& body, std::uint64_t now_ms) {
+    return api::handle_device_post(*ctx, path, "application/octet-stream",
+                                   std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), now_ms);
+  }
   std::pair<int, Json> post(const std::string& path, const Json& body, std::uint64_t now_ms) {
-    const api::Response r = api::handle_device_post(*ctx, path, body.dump(), now_ms);
+    const api::Response r = api::handle_device_post(*ctx, path, "application/json", body.dump(), now_ms);
     return {r.status, Json::parse(r.body)};
   }
   // Signs and submits one payload from account `from`, then commits a block with it.
@@ -268,6 +274,78 @@ TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
   EXPECT_EQ(f.post("/v1/devices/authenticate/batch", {{"answers", "x"}}, now).first, 400);
 }
 
+// The binary batch bodies (api/json/device_octets.h) give the same answers as the JSON
+// ones: challenges in request order, outcomes in answer order (a wrong key leaves its nonce
+// open, a repeat is nonce_used, a fleet member proves its path), a malformed entry fails
+// the request with its index before anything is consumed, and errors stay JSON.
+TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
+  Fixture f;
+  const test::TestFleet fleet(4);
+  const MerkleTree tree(kFleetDomain, fleet.leaves);
+  f.commit(1, DeviceRegisterFleet{tree.root(), 4, addr(3), addr(2), {}});
+  const crypto::Hash32 fid = fleet_id(tree.root(), 4);
+  for (std::uint32_t d = 20; d < 23; ++d)
+    f.commit(1, DeviceRegister{device_id(d), device_keypair(d).public_key(), addr(3), addr(2), {}});
+  const std::uint64_t now = f.clock;
+
+  std::vector<api::ChallengeRequest> asks;
+  for (std::uint32_t d = 20; d < 23; ++d) asks.push_back({device_id(d), "attach", "gnb-7", 20'000});
+  asks.push_back({fleet.ids[2], "attach", "gnb-7", 1'000});
+  const api::Response issued = f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  EXPECT_EQ(issued.content_type, "application/octet-stream");
+  auto c = api::decode_challenge_batch_octets(as_bytes(issued.body));
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->size(), 4u);
+  for (std::uint32_t i = 0; i < 3; ++i) EXPECT_EQ((*c)[i].id_hash, device_id(20 + i));
+  EXPECT_EQ((*c)[0].chain_id, f.genesis.chain_id);
+  EXPECT_EQ((*c)[0].expires_ms, now + 20'000);
+  EXPECT_EQ((*c)[3].expires_ms, now + 1'000);
+  EXPECT_NE((*c)[0].nonce, (*c)[1].nonce);
+
+  auto answer = [](const Challenge& ch, const crypto::KeyPair& k) {
+    return api::AuthAnswer{ch, answer_challenge(k, ch), std::nullopt};
+  };
+  api::AuthAnswer member = answer((*c)[3], device_keypair(2));
+  member.member.emplace(fid, MemberProof{2, fleet.keys[2], tree.path(2)});
+  const std::vector<api::AuthAnswer> answers = {answer((*c)[0], device_keypair(20)),
+                                                answer((*c)[1], device_keypair(99)),
+                                                answer((*c)[2], device_keypair(22)),
+                                                answer((*c)[0], device_keypair(20)), member};
+  const Bytes body = api::encode_auth_answers(answers);
+
+  // Cut inside the last answer's path: 400 naming it, nothing consumed.
+  const Bytes cut(body.begin(), body.end() - 5);
+  const api::Response broken = f.post_octets("/v1/devices/authenticate/batch", cut, now + 5);
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_EQ(broken.content_type, "application/json");
+  EXPECT_EQ(Json::parse(broken.body)["error"]["message"].get<std::string>().rfind("answers[4]: ", 0), 0u)
+      << broken.body;
+
+  const api::Response out = f.post_octets("/v1/devices/authenticate/batch", body, now + 5);
+  ASSERT_EQ(out.status, 200) << out.body;
+  auto results = api::decode_auth_results_octets(as_bytes(out.body));
+  ASSERT_TRUE(results);
+  EXPECT_EQ(results->height, f.node->head().height);
+  EXPECT_EQ(results->outcomes, (std::vector<AuthOutcome>{AuthOutcome::kOk, AuthOutcome::kBadSignature,
+                                                          AuthOutcome::kOk, AuthOutcome::kNonceUsed,
+                                                          AuthOutcome::kOk}));
+  // c[1]'s nonce is still open for the right key, in either form.
+  EXPECT_EQ(f.authenticate((*c)[1], answer_challenge(device_keypair(21), (*c)[1]), now + 6)["ok"], true);
+  auto replay = api::decode_auth_results_octets(
+      as_bytes(f.post_octets("/v1/devices/authenticate/batch", body, now + 7).body));
+  ASSERT_TRUE(replay);
+  for (std::size_t i : {0, 2, 3, 4}) EXPECT_EQ(replay->outcomes[i], AuthOutcome::kNonceUsed) << i;
+
+  // A bad ask issues nothing; the single routes do not take the binary form.
+  asks[2].ttl_ms = 0;
+  const api::Response zero = f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
+  EXPECT_EQ(zero.status, 400);
+  EXPECT_EQ(Json::parse(zero.body)["error"]["message"].get<std::string>().rfind("challenges[2]: ", 0), 0u);
+  EXPECT_EQ(f.post_octets("/v1/devices/challenge", api::encode_challenge_asks(asks), now).status, 415);
+  EXPECT_EQ(f.post_octets("/v1/devices/authenticate", body, now).status, 415);
+}
+
 TEST(DeviceApi, AnchoredReadingVerifies) {
   Fixture f;
   const crypto::KeyPair dk = device_keypair(7);
@@ -367,7 +445,7 @@ TEST(DeviceApi, ErrorsSayWhy) {
   auto [s2, j2] = f.post("/v1/devices/authenticate",
                          {{"challenge", "abcd"}, {"signature", std::string(128, '0')}}, f.clock);
   EXPECT_EQ(s2, 400) << j2;
-  const api::Response r = api::handle_device_post(*f.ctx, "/v1/devices/challenge", "not json", f.clock);
+  const api::Response r = api::handle_device_post(*f.ctx, "/v1/devices/challenge", "", "not json", f.clock);
   EXPECT_EQ(r.status, 400);
 }
 
