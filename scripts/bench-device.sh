@@ -8,7 +8,8 @@
 # paced at half the peak for latency. The last stdout line is one JSON object.
 # Environment: BENCH_AUTH_CONNECTIONS [8] verifiers in parallel; BENCH_AUTH_BATCH [1]
 # devices per request pair (above 1: POST /v1/devices/challenge/batch and
-# /authenticate/batch, the way a verifier that checks many devices talks to the node).
+# /authenticate/batch, the way a verifier that checks many devices talks to the node);
+# BENCH_AUTH_WIRE [json] json or binary (the batches as application/octet-stream).
 # Everything lives in a temporary directory removed at the end; ports are free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,12 @@ devices=${2:-100000}
 seconds=${3:-10}
 connections=${BENCH_AUTH_CONNECTIONS:-8}
 batch=${BENCH_AUTH_BATCH:-1}
+wire=${BENCH_AUTH_WIRE:-json}
+case "$wire" in
+  json) wire_flag=() ;;
+  binary) wire_flag=(--binary) ;;
+  *) echo "bench-device: BENCH_AUTH_WIRE must be json or binary" >&2; exit 2 ;;
+esac
 if ! [[ "$devices" =~ ^[0-9]+$ ]] || (( devices < 1 || devices > 10000000 )); then
   echo "bench-device: DEVICES must be 1..10000000" >&2; exit 2
 fi
@@ -47,12 +54,12 @@ for _ in $(seq 1 200); do curl -fsS -m 2 "$url/v1/status" >/dev/null 2>&1 && bre
 load1=$(cut -d' ' -f1 /proc/loadavg)
 registered=$("$bench" devices --node "$url" --devices "$devices" --accounts 100 | tail -1)
 flat=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
-  --batch "$batch" --node-pid "$node_pid" | tail -1)
+  --batch "$batch" "${wire_flag[@]}" --node-pid "$node_pid" | tail -1)
 peak=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["auth_per_s"])' "$flat")
 half=$(python3 -c 'import sys; print(max(1.0, float(sys.argv[1]) / 2))' "$peak")
 log "peak $peak authentications/s; paced run at $half/s"
 paced=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
-  --batch "$batch" --rate "$half" --node-pid "$node_pid" | tail -1)
+  --batch "$batch" "${wire_flag[@]}" --rate "$half" --node-pid "$node_pid" | tail -1)
 python3 - "$registered" "$flat" "$paced" "$load1" <<'PY'
 import json, os, sys
 reg, flat, paced = (json.loads(a) for a in sys.argv[1:4])
@@ -61,7 +68,7 @@ clean = all(r["authenticated"] > 0 and r["failed"] == 0 and r["refused"] == 0 fo
 print(json.dumps({
     "devices": reg["devices"], "registrations_per_s": reg["registrations_per_s"],
     "peak_auth_per_s": flat["auth_per_s"], "ratio_to_verify_per_core": flat.get("ratio_to_verify_per_core"),
-    "batch": paced["batch"], "half_peak_auth_per_s": paced["auth_per_s"],
+    "batch": paced["batch"], "wire": paced.get("wire", "json"), "half_peak_auth_per_s": paced["auth_per_s"],
     "p50_ms": paced["latency_ms"]["p50_ms"], "p99_ms": paced["latency_ms"]["p99_ms"],
     "challenge_request_p99_ms": paced["challenge_request_latency_ms"]["p99_ms"],
     "authenticate_request_p99_ms": paced["authenticate_request_latency_ms"]["p99_ms"],

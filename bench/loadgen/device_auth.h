@@ -23,7 +23,7 @@ struct RegisterOptions {
   Endpoint node;
   std::size_t accounts = 100;  // bench accounts sending the registrations, round-robin
   std::size_t devices = 10'000;
-  unsigned threads = 0;        // signing threads; 0 = one per core
+  unsigned threads = 0;  // signing threads; 0 = one per core
 };
 // Prints progress on stderr; returns a JSON line (devices, txs/s, seconds). Throws
 // std::runtime_error with a sentence when the node refuses or does not finalize them.
@@ -34,15 +34,18 @@ struct AuthOptions {
   std::size_t devices = 10'000;  // registered bench devices 0..N-1 to pick from
   double rate = 0;               // authentications/s; 0 = flat out
   double seconds = 10;
-  std::size_t connections = 4;   // verifiers in parallel, each its own HTTP connection
-  std::size_t batch = 1;         // devices per request pair; above 1 the /batch routes
-  int node_pid = 0;              // report the node's CPU per authentication (same machine)
-  unsigned threads = 0;          // for the verify bound measured first
+  std::size_t connections = 4;  // verifiers in parallel, each its own HTTP connection
+  std::size_t batch = 1;        // devices per request pair; above 1 the /batch routes
+  bool binary = false;          // the batch routes' application/octet-stream bodies
+  int node_pid = 0;             // report the node's CPU per authentication (same machine)
+  unsigned threads = 0;         // for the verify bound measured first
 };
 // Returns the JSON result line: authentications/s, outcomes, latency of the whole exchange
 // (from when it was due to its answer) and of the challenge and authenticate requests
 // alone, the node's CPU per authentication and the one-core Ed25519 verify rate measured in
-// the same run. With batches, every device of a batch counts the batch's latency.
+// the same run (flat out: beside the load, a quarter second every second while the
+// verifiers hold; paced: before the run). With batches, every device of a batch counts the
+// batch's latency.
 std::string run_auth(const AuthOptions& o);
 
 }  // namespace telco::bench

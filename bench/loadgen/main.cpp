@@ -127,6 +127,8 @@ int main(int argc, char** argv) {
   auth->add_option("--batch", ao.batch, "devices per request pair (1..256); above 1 the /batch routes")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  auth->add_flag("--binary", ao.binary,
+                 "send the batches as application/octet-stream (docs/api.md, \"Binary device batches\"); needs --batch 2 or more");
   auth->add_option("--node-pid", ao.node_pid, "the node's process id: report its CPU per authentication");
 
   CLI11_PARSE(app, argc, argv);

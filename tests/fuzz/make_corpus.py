@@ -167,3 +167,13 @@ put("fuzz_device_requests", "answer_batch", bytes([3]) + json.dumps({"answers": 
 put("fuzz_device_requests", "reading", bytes([4]) + json.dumps(
     {"reading": {"id_hash": "ab" * 32, "time_ms": 5, "seq": 1, "key_version": 0, "value": "0102"},
      "signature": "00" * 64, "root": "11" * 32, "index": 0, "path": ["22" * 32]}).encode())
+# Binary device batches (fuzz_device_octets.cpp): a selector byte, then the body.
+challenge_bytes = bytes.fromhex(challenge_hex)
+ask_bin = bytes([0xab] * 32) + text("attach") + text("gnb-7") + u64(20000)
+answer_bin = u32(len(challenge_bytes)) + challenge_bytes + bytes(64) + b"\x00"
+member_bin = (u32(len(challenge_bytes)) + challenge_bytes + bytes(64) + b"\x01" + bytes([0xcd] * 32) + u64(6)
+              + bytes([0xef] * 32) + u32(3) + bytes([0x12] * 96))
+put("fuzz_device_octets", "asks", bytes([0]) + u32(2) + ask_bin + ask_bin)
+put("fuzz_device_octets", "answers", bytes([1]) + u32(2) + answer_bin + member_bin)
+put("fuzz_device_octets", "challenge_list", bytes([2]) + u32(1) + u32(len(challenge_bytes)) + challenge_bytes)
+put("fuzz_device_octets", "results", bytes([3]) + u64(7) + u32(3) + bytes([0, 3, 11]))
