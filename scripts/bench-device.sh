@@ -10,6 +10,14 @@
 # devices per request pair (above 1: POST /v1/devices/challenge/batch and
 # /authenticate/batch, the way a verifier that checks many devices talks to the node);
 # BENCH_AUTH_WIRE [json] json or binary (the batches as application/octet-stream).
+# BENCH_DEVICE_LOADER [tx] tx: register by transactions as above; store: write the registry
+#   straight into the node's store with telco-device-store-bench --onto-node-data (what
+#   device.register writes, flat state only, every device its own key; 10M take ~12 min
+#   against ~21 by transactions), for the issue's 10M-device registry.
+# BENCH_DEVICE_HOME [a temporary one] with the store loader: the node home, kept and reused
+#   by later runs of the same DEVICES. BENCH_ROW_CACHE_MB [0] the node's storage.row_cache_mb.
+# BENCH_AUTH_SWEEP [0] 1: first authenticate every device once, in order (its first read; it
+#   leaves a row cache sized to the registry holding all of it), then the runs above.
 # Everything lives in a temporary directory removed at the end; ports are free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,25 +52,80 @@ trap 'exit 130' INT TERM
 
 port=$(python3 scripts/free-port.py)
 url=http://127.0.0.1:$port
-"$bench" accounts --count 100 --balance 1000000000000 --out "$work/accounts.json" 2>/dev/null
-"$telcod" --home "$work/node" init --chain-id telco-bench-device --accounts-file "$work/accounts.json" \
-  --max-pending-per-sender 1000000 --log-level warn >/dev/null
-"$telcod" --home "$work/node" start --api-listen "127.0.0.1:$port" --log-level warn >"$work/telcod.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 1 200); do curl -fsS -m 2 "$url/v1/status" >/dev/null 2>&1 && break; sleep 0.05; done
+loader=${BENCH_DEVICE_LOADER:-tx}
+home=$work/node
+registry_flag=()
+start_node() {
+  "$telcod" --home "$home" start --api-listen "127.0.0.1:$port" --log-level warn >"$work/telcod.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 600); do curl -fsS -m 2 "$url/v1/status" >/dev/null 2>&1 && return 0; sleep 0.05; done
+  log "telcod did not answer on $url"; cat "$work/telcod.log" >&2; exit 1
+}
+stop_node() { kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""; }
+init_home() {
+  "$bench" accounts --count 100 --balance 1000000000000 --out "$work/accounts.json" 2>/dev/null
+  "$telcod" --home "$home" init --chain-id telco-bench-device --accounts-file "$work/accounts.json" \
+    --max-pending-per-sender 1000000 --log-level warn >/dev/null
+}
+case "$loader" in
+  tx)
+    init_home ;;
+  store)
+    store_bench=$build/bench/telco-device-store-bench
+    [ -x "$store_bench" ] || { echo "bench-device: $store_bench is not built" >&2; exit 1; }
+    [ -n "${BENCH_DEVICE_HOME:-}" ] && home=$BENCH_DEVICE_HOME
+    marker=$home/bench-device-registry.json
+    want="{\"devices\": $devices, \"sample_every\": 1}"
+    if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+      log "reusing the registry of $devices devices in $home"
+    else
+      if [ -e "$home" ] && [ -n "$(ls -A "$home" 2>/dev/null)" ]; then
+        echo "bench-device: $home holds something else; give an empty or new BENCH_DEVICE_HOME" >&2; exit 2
+      fi
+      init_home
+      start_node; stop_node  # commits the genesis
+      "$store_bench" --devices "$devices" --sample-every 1 --onto-node-data "$home/data" \
+        --chain-id telco-bench-device >"$work/load.json"
+      echo "$want" >"$marker"
+    fi
+    registry_flag=(--registry-sample-every 1)
+    ;;
+  *) echo "bench-device: BENCH_DEVICE_LOADER must be tx or store" >&2; exit 2 ;;
+esac
+python3 - "$home/config.json" "${BENCH_ROW_CACHE_MB:-0}" <<'PY'
+import json, sys
+path, mb = sys.argv[1], int(sys.argv[2])
+c = json.load(open(path))
+c.setdefault("storage", {})["row_cache_mb"] = mb
+json.dump(c, open(path, "w"), indent=2)
+PY
+# The page cache of a node that has been serving a while (a no-op for a small registry).
+cat "$home"/data/*.sst >/dev/null 2>&1 || true
+start_node
 
 load1=$(cut -d' ' -f1 /proc/loadavg)
-registered=$("$bench" devices --node "$url" --devices "$devices" --accounts 100 | tail -1)
+if [ "$loader" = tx ]; then
+  registered=$("$bench" devices --node "$url" --devices "$devices" --accounts 100 | tail -1)
+else
+  registered=$(python3 -c 'import json,sys; print(json.dumps({"devices": int(sys.argv[1]), "registrations_per_s": None, "loader": "store"}))' "$devices")
+fi
+sweep='{}'
+if [ "${BENCH_AUTH_SWEEP:-0}" = 1 ]; then
+  log "sweep: every device once"
+  sweep=$("$bench" auth --node "$url" --devices "$devices" --seconds 3600 --connections "$connections" \
+    --batch "$batch" "${wire_flag[@]}" "${registry_flag[@]}" --sweep --node-pid "$node_pid" | tail -1)
+fi
 flat=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
-  --batch "$batch" "${wire_flag[@]}" --node-pid "$node_pid" | tail -1)
+  --batch "$batch" "${wire_flag[@]}" "${registry_flag[@]}" --node-pid "$node_pid" | tail -1)
 peak=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["auth_per_s"])' "$flat")
 half=$(python3 -c 'import sys; print(max(1.0, float(sys.argv[1]) / 2))' "$peak")
 log "peak $peak authentications/s; paced run at $half/s"
 paced=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
-  --batch "$batch" "${wire_flag[@]}" --rate "$half" --node-pid "$node_pid" | tail -1)
-python3 - "$registered" "$flat" "$paced" "$load1" <<'PY'
+  --batch "$batch" "${wire_flag[@]}" "${registry_flag[@]}" --rate "$half" --node-pid "$node_pid" | tail -1)
+python3 - "$registered" "$flat" "$paced" "$load1" "$sweep" "$loader" "${BENCH_ROW_CACHE_MB:-0}" <<'PY'
 import json, os, sys
 reg, flat, paced = (json.loads(a) for a in sys.argv[1:4])
+sweep = json.loads(sys.argv[5])
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 clean = all(r["authenticated"] > 0 and r["failed"] == 0 and r["refused"] == 0 for r in (flat, paced))
 print(json.dumps({
@@ -76,5 +139,7 @@ print(json.dumps({
     "targets": {"ratio_ge_0.8_per_core": clean and (flat.get("ratio_to_verify_per_core") or 0) >= 0.8,
                 "p99_le_5ms_at_half_peak": clean and paced["latency_ms"]["p99_ms"] <= 5},
     "machine": {"nproc": os.cpu_count(), "cpu": cpu, "loadavg_1m_at_start": float(sys.argv[4])},
-    "register": reg, "flat": flat, "paced": paced}))
+    "loader": sys.argv[6], "row_cache_mb": int(sys.argv[7]),
+    "sweep_ratio_to_verify_per_core": sweep.get("ratio_to_verify_per_core"),
+    "register": reg, "sweep": sweep, "flat": flat, "paced": paced}))
 PY

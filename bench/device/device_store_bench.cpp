@@ -78,6 +78,8 @@ struct Options {
   std::size_t cache_mb = storage::StoreOptions{}.block_cache_bytes >> 20;
   std::size_t row_cache_mb = storage::StoreOptions{}.row_cache_bytes >> 20;
   bool warm_all = false;
+  std::string onto_node_data;  // load into a telcod home's data directory, then stop
+  std::string chain_id;        // the blocks' chain id there (the home's genesis)
 };
 
 bool sampled(std::uint64_t n, const Options& o) { return n % o.sample_every == 0; }
@@ -102,13 +104,13 @@ void register_into(state::WriteSet& ws, std::uint64_t n, const crypto::PublicKey
 // empty tree's). Online authentication reads the flat state column family only, so this
 // store answers it as a full node's would, for a fraction of the load time; it serves no
 // proofs.
-BlockTimes commit_flat_block(storage::Store& store, const state::Writes& writes) {
+BlockTimes commit_flat_block(storage::Store& store, const state::Writes& writes, std::string_view chain_id) {
   const storage::Head parent = *store.head();
   // The tree advances by a version with no writes (its root stays the empty tree's), so the
   // store opens as any node's does.
   const state::TreeUpdate unchanged = state::advance_tree(store, parent.height + 1, parent.state_root, {});
   const auto started = Clock::now();
-  commit_block_with(store, writes, std::string(kChain), unchanged);
+  commit_block_with(store, writes, std::string(chain_id), unchanged);
   BlockTimes t;
   t.commit_s = seconds_since(started);
   return t;
@@ -123,8 +125,8 @@ void on_every_core(Fn fn) {
   for (std::thread& th : pool) th.join();
 }
 
-Json load(storage::Store& store, const Options& o) {
-  store.init_genesis(crypto::Hash32{}, {}, state::genesis_tree({}), 0);
+Json load(storage::Store& store, const Options& o, std::string_view chain_id = kChain) {
+  if (!store.head()) store.init_genesis(crypto::Hash32{}, {}, state::genesis_tree({}), 0);
   const crypto::PublicKey shared = key_of(0).public_key();
   const auto started = Clock::now();
   double tree_s = 0, commit_s = 0;
@@ -140,8 +142,8 @@ Json load(storage::Store& store, const Options& o) {
     });
     state::WriteSet ws(store);
     for (std::uint64_t i = n; i < end; ++i) register_into(ws, i, keys[i - n], height);
-    const BlockTimes t = o.tree ? commit_state_block(store, ws.writes(), std::string(kChain))
-                                : commit_flat_block(store, ws.writes());
+    const BlockTimes t = o.tree ? commit_state_block(store, ws.writes(), std::string(chain_id))
+                                : commit_flat_block(store, ws.writes(), chain_id);
     tree_s += t.tree_s;
     commit_s += t.commit_s;
     n = end;
@@ -305,7 +307,31 @@ Json measure(const storage::Store& store, const Options& o) {
           {"lookup_p99_us", percentile(lookup_us, 0.99)}};
 }
 
+// --onto-node-data: the registry written on top of a telcod home's chain (initialised and
+// started once, so its genesis is committed; stopped), as blocks of the home's chain id, so
+// that telcod then serves it over HTTP (scripts/bench-device.sh with BENCH_DEVICE_LOADER=store).
+// Flat state only, like --no-tree: online authentication reads nothing else, and such a home
+// serves no proofs of these devices. A bench home, never a chain anyone relies on.
+Json load_onto_node(const Options& o) {
+  storage::StoreOptions so;
+  so.sync = false;
+  so.block_cache_bytes = o.cache_mb << 20;
+  auto store = storage::Store::open(o.onto_node_data, so);
+  if (!store->head())
+    throw std::runtime_error(o.onto_node_data + " holds no chain: run telcod init and start it once first");
+  Json out = {{"devices", o.devices},
+              {"sample_every", o.sample_every},
+              {"onto_node_data", o.onto_node_data},
+              {"from_height", store->head()->height}};
+  Options flat = o;
+  flat.tree = false;
+  out["load"] = load(*store, flat, o.chain_id);
+  out["head_height"] = store->head()->height;
+  return out;
+}
+
 Json run(const Options& o) {
+  if (!o.onto_node_data.empty()) return load_onto_node(o);
   const bool temp = o.dir.empty();
   const std::filesystem::path dir = temp ? std::filesystem::temp_directory_path() /
                                                ("telco-device-store-bench." + std::to_string(::getpid()))
@@ -385,6 +411,11 @@ int main(int argc, char** argv) {
   app.add_flag("--tree,!--no-tree", o.tree,
                "build the state tree while loading (default); --no-tree writes the flat state only, "
                "which is all online authentication reads");
+  auto* onto = app.add_option("--onto-node-data", o.onto_node_data,
+                              "load the registry (flat state) into this telcod home's data directory "
+                              "(initialised, started once, stopped) and exit; telcod then serves it");
+  app.add_option("--chain-id", o.chain_id, "with --onto-node-data: the home's chain id")->needs(onto);
+  onto->needs("--chain-id");
   CLI11_PARSE(app, argc, argv);
   try {
     std::cout << telco::bench::device::run(o).dump() << std::endl;

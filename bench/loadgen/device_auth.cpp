@@ -13,6 +13,7 @@
 
 #include "api/json/device_octets.h"
 #include "bench_keys.h"
+#include "device/bench_registry.h"
 #include "modules/device/auth.h"
 #include "modules/device/payloads.h"
 #include "modules/device/state.h"
@@ -35,6 +36,23 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 
 crypto::Hash32 device_id(std::size_t i) { return dev::device_id_hash("bench-device-" + std::to_string(i)); }
 crypto::KeyPair device_key(std::size_t i) { return bench_key(kBenchDeviceKeyBase + i); }
+
+// Who device i is in a run: telco-bench's own devices (registered by register_devices), or,
+// with registry_sample_every = K, the K*i-th device of a registry that
+// telco-device-store-bench --onto-node-data loaded (bench/device/bench_registry.h: only
+// every K-th device there has its own key).
+struct Identities {
+  std::uint64_t sample_every = 0;
+  std::size_t population(std::size_t devices) const {
+    return sample_every ? (devices + sample_every - 1) / sample_every : devices;
+  }
+  crypto::Hash32 id(std::size_t i) const {
+    return sample_every ? device::id_of(i * sample_every) : device_id(i);
+  }
+  crypto::KeyPair key(std::size_t i) const {
+    return sample_every ? device::key_of(i * sample_every) : device_key(i);
+  }
+};
 
 unsigned thread_count(unsigned threads) {
   return threads ? threads : std::max(1u, std::thread::hardware_concurrency());
@@ -158,13 +176,15 @@ std::string run_auth(const AuthOptions& o) {
     throw std::invalid_argument("--devices, --connections and --seconds must be above zero");
   }
   if (o.batch == 0 || o.batch > 256) throw std::invalid_argument("--batch must be from 1 to 256");
+  const Identities who{o.registry_sample_every};
+  if (o.sweep && o.rate > 0) throw std::invalid_argument("--sweep runs flat out: give no --rate");
   if (o.binary && o.batch < 2)
     throw std::invalid_argument("--binary is for the /batch routes: give --batch 2 or more");
   const VerifyRate before = measure_verify_rate(1.0, 1);  // one core: the target is per core
   std::cerr << "Ed25519 verify on one core: " << before.per_s << "/s\n";
   {
     HttpClient probe(o.node);
-    if (probe.get("/v1/devices/" + to_hex(device_id(o.devices - 1))).status != 200) {
+    if (probe.get("/v1/devices/" + to_hex(who.id(who.population(o.devices) - 1))).status != 200) {
       throw std::runtime_error("bench device " + std::to_string(o.devices - 1) +
                                " is not registered: run telco-bench devices first");
     }
@@ -187,7 +207,10 @@ std::string run_auth(const AuthOptions& o) {
   // swings by tens of percent within seconds).
   const bool interleave = o.rate <= 0;
   std::atomic<bool> hold{false};
+  const std::size_t population = who.population(o.devices);
+  std::atomic<std::size_t> next_device{0};  // --sweep: each device once, in order
   std::atomic<std::size_t> holding{0};
+  std::atomic<std::size_t> active{o.connections};  // verifiers still running
   std::vector<double> bound_samples;
   double held_s = 0;
   const std::optional<double> node_cpu0 = o.node_pid ? cpu_seconds_of(o.node_pid) : std::nullopt;
@@ -200,7 +223,7 @@ std::string run_auth(const AuthOptions& o) {
     verifiers.emplace_back([&, c] {
       HttpClient client(o.node, std::chrono::seconds(10));
       std::mt19937_64 rng(c * 7919 + 1);
-      std::uniform_int_distribution<std::size_t> pick(0, o.devices - 1);
+      std::uniform_int_distribution<std::size_t> pick(0, who.population(o.devices) - 1);
       std::vector<Sample> mine;
       // Paced: each verifier starts one exchange (of `batch` devices) every
       // connections*batch/rate seconds, and latency counts from when it was due, so a slow
@@ -229,21 +252,27 @@ std::string run_auth(const AuthOptions& o) {
           due = Clock::now();
         }
         if (due >= end) break;
-        for (std::size_t& i : picked) i = pick(rng);
+        if (o.sweep) {
+          const std::size_t first = next_device.fetch_add(o.batch);
+          if (first >= population) break;
+          for (std::size_t k = 0; k < o.batch; ++k) picked[k] = (first + k) % population;
+        } else {
+          for (std::size_t& i : picked) i = pick(rng);
+        }
         try {
           std::string ask_body;
           if (binary) {
             std::vector<api::ChallengeRequest> asks;
             asks.reserve(picked.size());
             for (std::size_t i : picked)
-              asks.push_back({device_id(i), "login", "bench", api::kChallengeTtlMsDefault});
+              asks.push_back({who.id(i), "login", "bench", api::kChallengeTtlMsDefault});
             const Bytes b = api::encode_challenge_asks(asks);
             ask_body.assign(b.begin(), b.end());
           } else {
             Json asks = Json::array();
             for (std::size_t i : picked)
               asks.push_back(
-                  {{"id_hash", to_hex(device_id(i))}, {"purpose", "login"}, {"verifier_id", "bench"}});
+                  {{"id_hash", to_hex(who.id(i))}, {"purpose", "login"}, {"verifier_id", "bench"}});
             ask_body = batched ? Json{{"challenges", asks}}.dump() : asks[0].dump();
           }
           const auto asked = Clock::now();
@@ -264,7 +293,7 @@ std::string run_auth(const AuthOptions& o) {
             std::vector<api::AuthAnswer> answers;
             answers.reserve(o.batch);
             for (std::size_t k = 0; k < o.batch; ++k) {
-              const crypto::Signature sig = dev::answer_challenge(device_key(picked[k]), (*issued_list)[k]);
+              const crypto::Signature sig = dev::answer_challenge(who.key(picked[k]), (*issued_list)[k]);
               answers.push_back({std::move((*issued_list)[k]), sig, std::nullopt});
             }
             const Bytes b = api::encode_auth_answers(answers);
@@ -279,7 +308,7 @@ std::string run_auth(const AuthOptions& o) {
               const auto bytes = from_hex(hex);
               const auto challenge = bytes ? dev::decode_challenge(*bytes) : std::nullopt;
               if (!challenge) throw std::runtime_error("the node's challenge does not decode");
-              const crypto::Signature sig = dev::answer_challenge(device_key(picked[k]), *challenge);
+              const crypto::Signature sig = dev::answer_challenge(who.key(picked[k]), *challenge);
               answers.push_back({{"challenge", hex}, {"signature", to_hex(sig)}});
             }
             answer_body = batched ? Json{{"answers", answers}}.dump() : answers[0].dump();
@@ -327,16 +356,18 @@ std::string run_auth(const AuthOptions& o) {
       }
       std::lock_guard lock(mutex);
       samples.insert(samples.end(), mine.begin(), mine.end());
+      active.fetch_sub(1);
     });
   }
   if (interleave) {
     while (true) {
-      std::this_thread::sleep_until(std::min(end, Clock::now() + std::chrono::seconds(1)));
-      if (Clock::now() + std::chrono::milliseconds(500) >= end) break;
+      const auto wake = std::min(end, Clock::now() + std::chrono::seconds(1));
+      while (Clock::now() < wake && active.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (Clock::now() + std::chrono::milliseconds(500) >= end || active.load() == 0) break;
       const auto held = Clock::now();
       hold.store(true);
       // Every verifier finishes the exchange it is in (at most a batch's round trip).
-      while (holding.load() < o.connections && Clock::now() < end)
+      while (holding.load() < active.load() && Clock::now() < end)
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       bound_samples.push_back(measure_verify_rate(0.25, 1).per_s);
       hold.store(false);
@@ -358,7 +389,7 @@ std::string run_auth(const AuthOptions& o) {
     bound_per_s = 0;
     for (double b : bound_samples) bound_per_s += b / static_cast<double>(bound_samples.size());
   }
-  Json out = {{"mode", o.rate > 0 ? "paced" : "flat"},
+  Json out = {{"mode", o.sweep ? "sweep" : o.rate > 0 ? "paced" : "flat"},
               {"rate_target", o.rate},
               {"devices", o.devices},
               {"connections", o.connections},

@@ -37,6 +37,12 @@ struct AuthOptions {
   std::size_t connections = 4;  // verifiers in parallel, each its own HTTP connection
   std::size_t batch = 1;        // devices per request pair; above 1 the /batch routes
   bool binary = false;          // the batch routes' application/octet-stream bodies
+  // 0: telco-bench's own devices; K: a registry loaded by telco-device-store-bench
+  // --onto-node-data, authenticating its every K-th device (the ones with their own keys).
+  std::uint64_t registry_sample_every = 0;
+  // Flat out, every device once in order (then stop): each one's first authentication, and
+  // what leaves a node's row cache holding the whole registry.
+  bool sweep = false;
   int node_pid = 0;             // report the node's CPU per authentication (same machine)
   unsigned threads = 0;         // for the verify bound measured first
 };

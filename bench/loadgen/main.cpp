@@ -129,6 +129,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   auth->add_flag("--binary", ao.binary,
                  "send the batches as application/octet-stream (docs/api.md, \"Binary device batches\"); needs --batch 2 or more");
+  auth->add_option("--registry-sample-every", ao.registry_sample_every,
+                   "the devices were loaded by telco-device-store-bench --onto-node-data with this --sample-every; "
+                   "authenticate those with their own keys (default 0: telco-bench devices' own)");
+  auth->add_flag("--sweep", ao.sweep,
+                 "authenticate every device once, in order, flat out (stops at --seconds or when all are done)");
   auth->add_option("--node-pid", ao.node_pid, "the node's process id: report its CPU per authentication");
 
   CLI11_PARSE(app, argc, argv);

@@ -13,6 +13,7 @@ import test_cli
 import test_consensus
 import test_crash
 import test_device
+import test_device_binary
 import test_light
 import test_naming
 import test_snapshot
@@ -37,6 +38,7 @@ TESTS = [
     test_naming.test_naming_over_dns_and_cli,
     test_naming.test_bulk_assign_survives_a_node_kill9,
     test_device.test_device_authenticates_online_and_offline_then_fails_when_stolen,
+    test_device_binary.test_binary_device_batches_with_urllib_and_curl,
     test_snapshot.test_fresh_node_fast_syncs_from_a_snapshot_over_p2p,
 ]
 
