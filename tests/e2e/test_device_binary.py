@@ -177,5 +177,8 @@ def test_binary_device_batches_with_urllib_and_curl(bins, workdir):
         status, plain = http("POST", node.url + "/v1/devices/challenge",
                              json.dumps({"id_hash": ids[0], "purpose": "attach", "verifier_id": "gnb-e2e"}))
         check(status == 200 and "challenge" in plain, f"JSON single challenge still works: {status} {plain}")
+        status, spec = http("GET", node.url + "/openapi.yaml")
+        check(status == 200 and 'device batches"' in spec and "application/octet-stream" in spec,
+              "the served openapi.yaml must describe the binary batches")
     finally:
         node.stop()
