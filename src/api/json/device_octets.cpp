@@ -36,9 +36,11 @@ std::size_t entry_count(codec::Reader& r, std::size_t min_entry_bytes, const cha
   return n;
 }
 
-// After entry i: a decode error names the entry and what went wrong.
-void check_entry(const codec::Reader& r, const char* list, std::size_t i) {
-  if (!r.ok()) bad(std::string(list) + "[" + std::to_string(i) + "]: " + codec::describe(r.error()));
+// After each field of entry i: a decode error names the entry, the field and its rule.
+void need(const codec::Reader& r, const char* list, std::size_t i, const char* field) {
+  if (!r.ok())
+    bad(std::string(list) + "[" + std::to_string(i) + "]: " + field + " (" + codec::describe(r.error()) +
+        ")");
 }
 
 void check_end(codec::Reader& r) {
@@ -54,10 +56,13 @@ std::vector<ChallengeRequest> parse_challenge_batch_octets(std::string_view body
   for (std::size_t i = 0; i < n; ++i) {
     ChallengeRequest& a = out[i];
     a.id_hash = r.fixed<32>();
+    need(r, "challenges", i, "id_hash must be 32 bytes");
     a.purpose = r.string(dev::kPurposeBytesMax);
+    need(r, "challenges", i, "purpose must be a string of at most 64 bytes");
     a.verifier_id = r.string(dev::kVerifierIdBytesMax);
+    need(r, "challenges", i, "verifier_id must be a string of at most 128 bytes");
     a.ttl_ms = r.u64();
-    check_entry(r, "challenges", i);
+    need(r, "challenges", i, "ttl_ms must be a u64");
     if (a.ttl_ms == 0 || a.ttl_ms > kChallengeTtlMsMax)
       bad("challenges[" + std::to_string(i) + "]: ttl_ms must be from 1 to " +
           std::to_string(kChallengeTtlMsMax));
@@ -73,9 +78,11 @@ std::vector<AuthAnswer> parse_auth_batch_octets(std::string_view body) {
   out.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const ByteView challenge = r.bytes_view(kChallengeBytesMax);
+    need(r, "answers", i, "challenge must be bytes of at most 1024");
     const crypto::Signature signature = r.fixed<64>();
+    need(r, "answers", i, "signature must be 64 bytes");
     const bool member = r.boolean();
-    check_entry(r, "answers", i);
+    need(r, "answers", i, "member must be one byte, 0 or 1");
     auto c = dev::decode_challenge(challenge);
     if (!c)
       bad("answers[" + std::to_string(i) +
@@ -83,13 +90,17 @@ std::vector<AuthAnswer> parse_auth_batch_octets(std::string_view body) {
     AuthAnswer& a = out.emplace_back(AuthAnswer{std::move(*c), signature, std::nullopt});
     if (member) {
       const crypto::Hash32 fleet = r.fixed<32>();
+      need(r, "answers", i, "member fleet must be 32 bytes");
       dev::MemberProof proof;
       proof.index = r.u64();
+      need(r, "answers", i, "member index must be a u64");
       proof.public_key = r.fixed<32>();
+      need(r, "answers", i, "member public_key must be 32 bytes");
       const std::size_t hops = r.count(dev::kFleetPathMax, 32);
+      need(r, "answers", i, "member path must be a list of at most 20 hashes");
       proof.path.reserve(hops);
-      for (std::size_t h = 0; h < hops && r.ok(); ++h) proof.path.push_back(r.fixed<32>());
-      check_entry(r, "answers", i);
+      for (std::size_t h = 0; h < hops; ++h) proof.path.push_back(r.fixed<32>());
+      need(r, "answers", i, "member path must be a list of at most 20 hashes");
       a.member.emplace(fleet, std::move(proof));
     }
   }
