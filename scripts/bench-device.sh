@@ -45,6 +45,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/telco-bench-device.XXXXXX")
 node_pid=""
 cleanup() {
   if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; fi
+  # A kept home keeps the node's log of its last run too.
+  if [ -n "${BENCH_DEVICE_HOME:-}" ] && [ -d "$BENCH_DEVICE_HOME" ] && [ -f "$work/telcod.log" ]; then
+    cp "$work/telcod.log" "$BENCH_DEVICE_HOME/telcod-last-run.log"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

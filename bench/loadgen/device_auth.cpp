@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -13,6 +14,7 @@
 
 #include "api/json/device_octets.h"
 #include "bench_keys.h"
+#include "console.h"
 #include "device/bench_registry.h"
 #include "modules/device/auth.h"
 #include "modules/device/payloads.h"
@@ -201,6 +203,12 @@ std::string run_auth(const AuthOptions& o) {
   std::vector<Sample> samples;
   std::atomic<std::uint64_t> ok{0}, refused{0}, failed{0};
   std::string first_problem;
+  // Every distinct problem (up to 20), with how often and when it first and last happened.
+  struct Problem {
+    std::size_t count = 0;
+    double first_s = 0, last_s = 0;
+  };
+  std::map<std::string, Problem> problems;
   // Flat out, the bound is measured beside the load: every second the verifiers finish
   // their exchange and hold, one thread verifies for a quarter second, and the load goes on,
   // so the ratio compares the node with the verify rate of the same moments (this VM's speed
@@ -209,6 +217,7 @@ std::string run_auth(const AuthOptions& o) {
   std::atomic<bool> hold{false};
   const std::size_t population = who.population(o.devices);
   std::atomic<std::size_t> next_device{0};  // --sweep: each device once, in order
+  ProgressLine sweep_progress("sweep: devices authenticated once", population);
   std::atomic<std::size_t> holding{0};
   std::atomic<std::size_t> active{o.connections};  // verifiers still running
   std::vector<double> bound_samples;
@@ -236,6 +245,14 @@ std::string run_auth(const AuthOptions& o) {
       auto note = [&](const std::string& what) {
         std::lock_guard lock(mutex);
         if (first_problem.empty()) first_problem = what;
+        const double at = since(started);
+        auto it = problems.find(what);
+        if (it == problems.end() && problems.size() < 20)
+          it = problems.emplace(what, Problem{0, at, at}).first;
+        if (it != problems.end()) {
+          ++it->second.count;
+          it->second.last_s = at;
+        }
       };
       std::vector<std::size_t> picked(o.batch);
       std::vector<bool> oks(o.batch);
@@ -361,8 +378,10 @@ std::string run_auth(const AuthOptions& o) {
   }
   if (interleave) {
     while (true) {
+      if (o.sweep) sweep_progress(std::min(next_device.load(), population));
       const auto wake = std::min(end, Clock::now() + std::chrono::seconds(1));
-      while (Clock::now() < wake && active.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      while (Clock::now() < wake && active.load() > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       if (Clock::now() + std::chrono::milliseconds(500) >= end || active.load() == 0) break;
       const auto held = Clock::now();
       hold.store(true);
@@ -389,7 +408,9 @@ std::string run_auth(const AuthOptions& o) {
     bound_per_s = 0;
     for (double b : bound_samples) bound_per_s += b / static_cast<double>(bound_samples.size());
   }
-  Json out = {{"mode", o.sweep ? "sweep" : o.rate > 0 ? "paced" : "flat"},
+  Json out = {{"mode", o.sweep      ? "sweep"
+                       : o.rate > 0 ? "paced"
+                                    : "flat"},
               {"rate_target", o.rate},
               {"devices", o.devices},
               {"connections", o.connections},
@@ -412,6 +433,9 @@ std::string run_auth(const AuthOptions& o) {
     out["held_s"] = held_s;
   }
   if (!first_problem.empty()) out["first_problem"] = first_problem;
+  for (const auto& [what, p] : problems)
+    out["problems"].push_back(
+        {{"what", what}, {"count", p.count}, {"first_s", p.first_s}, {"last_s", p.last_s}});
   if (node_cpu0 && node_cpu1 && ok.load() > 0) {
     const double cpu = *node_cpu1 - *node_cpu0;
     const double per_cpu_s = static_cast<double>(ok.load()) / cpu;
