@@ -45,7 +45,8 @@ struct Fixture {
   // The binary batch form: the raw answer, its content type checked by the caller.
   api::Response post_octets(const std::string& path, const Bytes& body, std::uint64_t now_ms) {
     return api::handle_device_post(*ctx, path, "application/octet-stream",
-                                   std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), now_ms);
+                                   std::string_view(reinterpret_cast<const char*>(body.data()), body.size()),
+                                   now_ms);
   }
   std::pair<int, Json> post(const std::string& path, const Json& body, std::uint64_t now_ms) {
     const api::Response r = api::handle_device_post(*ctx, path, "application/json", body.dump(), now_ms);
@@ -191,24 +192,36 @@ TEST(DeviceApi, FleetMemberAuthenticatesWithItsPath) {
   EXPECT_EQ(f.authenticate(c2, answer_challenge(device_keypair(6), c2), f.clock)["ok"], true);
 }
 
+// What both batch tests register: a fleet of 4 (member 2 answers by path) and devices 20–22.
+struct BatchDevices {
+  test::TestFleet fleet{4};
+  MerkleTree tree{kFleetDomain, fleet.leaves};
+  crypto::Hash32 fid = fleet_id(tree.root(), 4);
+  explicit BatchDevices(Fixture& f) {
+    f.commit(1, DeviceRegisterFleet{tree.root(), 4, addr(3), addr(2), {}});
+    for (std::uint32_t d = 20; d < 23; ++d)
+      f.commit(1, DeviceRegister{device_id(d), device_keypair(d).public_key(), addr(3), addr(2), {}});
+  }
+};
+
 // Batches: one request issues many challenges, one answers many. Results come in request
 // order with each answer's own outcome (a wrong key does not burn its nonce, a repeat is
 // nonce_used); a malformed entry fails the whole request, naming its index, before any
 // challenge is issued or any answer consumed.
 TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
   Fixture f;
-  const test::TestFleet fleet(4);
-  const MerkleTree tree(kFleetDomain, fleet.leaves);
-  f.commit(1, DeviceRegisterFleet{tree.root(), 4, addr(3), addr(2), {}});
-  const crypto::Hash32 fid = fleet_id(tree.root(), 4);
-  for (std::uint32_t d = 20; d < 23; ++d)
-    f.commit(1, DeviceRegister{device_id(d), device_keypair(d).public_key(), addr(3), addr(2), {}});
+  const BatchDevices b(f);
+  const test::TestFleet& fleet = b.fleet;
+  const MerkleTree& tree = b.tree;
+  const crypto::Hash32 fid = b.fid;
   const std::uint64_t now = f.clock;
 
   Json requests = Json::array();
   for (std::uint32_t d = 20; d < 23; ++d)
     requests.push_back({{"id_hash", to_hex(device_id(d))}, {"purpose", "attach"}, {"verifier_id", "gnb-7"}});
-  requests.push_back({{"id_hash", to_hex(fleet.ids[2])}, {"purpose", "attach"}, {"verifier_id", "gnb-7"},
+  requests.push_back({{"id_hash", to_hex(fleet.ids[2])},
+                      {"purpose", "attach"},
+                      {"verifier_id", "gnb-7"},
                       {"ttl_ms", 1'000}});
   auto [cs, issued] = f.post("/v1/devices/challenge/batch", {{"challenges", requests}}, now);
   ASSERT_EQ(cs, 200) << issued;
@@ -230,7 +243,8 @@ TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
   Json path = Json::array();
   for (const auto& h : tree.path(2)) path.push_back(to_hex(h));
   Json member = answer(c[3], device_keypair(2));
-  member["member"] = {{"fleet", to_hex(fid)}, {"index", 2}, {"public_key", to_hex(fleet.keys[2])}, {"path", path}};
+  member["member"] = {
+      {"fleet", to_hex(fid)}, {"index", 2}, {"public_key", to_hex(fleet.keys[2])}, {"path", path}};
   const Json answers = {answer(c[0], device_keypair(20)), answer(c[1], device_keypair(99)),
                         answer(c[2], device_keypair(22)), answer(c[0], device_keypair(20)), member};
 
@@ -280,18 +294,17 @@ TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
 // the request with its index before anything is consumed, and errors stay JSON.
 TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
   Fixture f;
-  const test::TestFleet fleet(4);
-  const MerkleTree tree(kFleetDomain, fleet.leaves);
-  f.commit(1, DeviceRegisterFleet{tree.root(), 4, addr(3), addr(2), {}});
-  const crypto::Hash32 fid = fleet_id(tree.root(), 4);
-  for (std::uint32_t d = 20; d < 23; ++d)
-    f.commit(1, DeviceRegister{device_id(d), device_keypair(d).public_key(), addr(3), addr(2), {}});
+  const BatchDevices b(f);
+  const test::TestFleet& fleet = b.fleet;
+  const MerkleTree& tree = b.tree;
+  const crypto::Hash32 fid = b.fid;
   const std::uint64_t now = f.clock;
 
   std::vector<api::ChallengeRequest> asks;
   for (std::uint32_t d = 20; d < 23; ++d) asks.push_back({device_id(d), "attach", "gnb-7", 20'000});
   asks.push_back({fleet.ids[2], "attach", "gnb-7", 1'000});
-  const api::Response issued = f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
+  const api::Response issued =
+      f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
   ASSERT_EQ(issued.status, 200) << issued.body;
   EXPECT_EQ(issued.content_type, "application/octet-stream");
   auto c = api::decode_challenge_batch_octets(as_bytes(issued.body));
@@ -308,10 +321,9 @@ TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
   };
   api::AuthAnswer member = answer((*c)[3], device_keypair(2));
   member.member.emplace(fid, MemberProof{2, fleet.keys[2], tree.path(2)});
-  const std::vector<api::AuthAnswer> answers = {answer((*c)[0], device_keypair(20)),
-                                                answer((*c)[1], device_keypair(99)),
-                                                answer((*c)[2], device_keypair(22)),
-                                                answer((*c)[0], device_keypair(20)), member};
+  const std::vector<api::AuthAnswer> answers = {
+      answer((*c)[0], device_keypair(20)), answer((*c)[1], device_keypair(99)),
+      answer((*c)[2], device_keypair(22)), answer((*c)[0], device_keypair(20)), member};
   const Bytes body = api::encode_auth_answers(answers);
 
   // Cut inside the last answer's path: 400 naming it, nothing consumed.
@@ -327,9 +339,9 @@ TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
   auto results = api::decode_auth_results_octets(as_bytes(out.body));
   ASSERT_TRUE(results);
   EXPECT_EQ(results->height, f.node->head().height);
-  EXPECT_EQ(results->outcomes, (std::vector<AuthOutcome>{AuthOutcome::kOk, AuthOutcome::kBadSignature,
-                                                          AuthOutcome::kOk, AuthOutcome::kNonceUsed,
-                                                          AuthOutcome::kOk}));
+  EXPECT_EQ(results->outcomes,
+            (std::vector<AuthOutcome>{AuthOutcome::kOk, AuthOutcome::kBadSignature, AuthOutcome::kOk,
+                                      AuthOutcome::kNonceUsed, AuthOutcome::kOk}));
   // c[1]'s nonce is still open for the right key, in either form.
   EXPECT_EQ(f.authenticate((*c)[1], answer_challenge(device_keypair(21), (*c)[1]), now + 6)["ok"], true);
   auto replay = api::decode_auth_results_octets(
@@ -339,7 +351,8 @@ TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
 
   // A bad ask issues nothing; the single routes do not take the binary form.
   asks[2].ttl_ms = 0;
-  const api::Response zero = f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
+  const api::Response zero =
+      f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
   EXPECT_EQ(zero.status, 400);
   EXPECT_EQ(Json::parse(zero.body)["error"]["message"].get<std::string>().rfind("challenges[2]: ", 0), 0u);
   EXPECT_EQ(f.post_octets("/v1/devices/challenge", api::encode_challenge_asks(asks), now).status, 415);
