@@ -35,6 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(!asks.empty() && asks.size() <= api::kDeviceBatchMax);
         for (const auto& a : asks) {
           FUZZ_CHECK(a.ttl_ms >= 1 && a.ttl_ms <= api::kChallengeTtlMsMax);
+          FUZZ_CHECK(a.id_hash != telco::crypto::Hash32{});
           FUZZ_CHECK(a.purpose.size() <= dev::kPurposeBytesMax &&
                      a.verifier_id.size() <= dev::kVerifierIdBytesMax);
         }

@@ -20,6 +20,7 @@ namespace dev = telco::modules::device;
 
 void check_request(const api::ChallengeRequest& r) {
   FUZZ_CHECK(r.ttl_ms >= 1 && r.ttl_ms <= api::kChallengeTtlMsMax);
+  FUZZ_CHECK(r.id_hash != telco::crypto::Hash32{});
   FUZZ_CHECK(r.purpose.size() <= dev::kPurposeBytesMax && r.verifier_id.size() <= dev::kVerifierIdBytesMax);
 }
 

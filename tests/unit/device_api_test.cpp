@@ -452,6 +452,11 @@ TEST(DeviceApi, ErrorsSayWhy) {
   EXPECT_EQ(f.get("/v1/devices/xyz").first, 400);
   EXPECT_EQ(f.get("/v1/fleets/" + to_hex(device_id(1))).first, 404);
   EXPECT_EQ(f.get("/v1/devices/challenge").first, 405);
+  auto [zs, zj] =
+      f.post("/v1/devices/challenge",
+             {{"id_hash", std::string(64, '0')}, {"purpose", "attach"}, {"verifier_id", "gnb-7"}}, f.clock);
+  EXPECT_EQ(zs, 400);
+  EXPECT_EQ(zj["error"]["message"], api::kZeroDeviceId);
   auto [s, j] = f.post("/v1/devices/challenge", {{"id_hash", "00"}}, f.clock);
   EXPECT_EQ(s, 400);
   EXPECT_FALSE(j.dump().empty());

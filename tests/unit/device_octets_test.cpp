@@ -180,7 +180,9 @@ TEST(DeviceOctets, EveryMalformedBodyIsRefusedWithItsEntry) {
   EXPECT_EQ(gm.rfind("answers[0]: ", 0), 0u) << gm;
 
   // Asks: a TTL out of range, a purpose over its bound; a body over 1 MiB is 413.
-  ChallengeRequest ask{crypto::Hash32{}, "attach", "gnb-7", api::kChallengeTtlMsMax + 1};
+  crypto::Hash32 some_device;
+  some_device.fill(0x11);
+  ChallengeRequest ask{some_device, "attach", "gnb-7", api::kChallengeTtlMsMax + 1};
   auto [ts, tm] =
       refusal([&] { api::parse_challenge_batch_octets(str(api::encode_challenge_asks(std::vector{ask}))); });
   EXPECT_EQ(ts, 400);
@@ -196,6 +198,19 @@ TEST(DeviceOctets, EveryMalformedBodyIsRefusedWithItsEntry) {
             }).first,
             413);
   EXPECT_EQ(refusal([] { api::parse_challenge_batch_octets(""); }).first, 400);
+  // No device has the all-zero identifier hash: nothing is issued for it.
+  const ChallengeRequest nobody{crypto::Hash32{}, "attach", "gnb-7", 1'000};
+  auto [zs, zm] = refusal([&] {
+    api::parse_challenge_batch_octets(str(api::encode_challenge_asks(std::vector{ask, nobody})));
+  });
+  EXPECT_EQ(zs, 400);
+  EXPECT_EQ(zm.rfind("challenges[0]: purpose", 0), 0u) << zm;
+  ask.purpose = "attach";
+  auto [z2, z2m] = refusal([&] {
+    api::parse_challenge_batch_octets(str(api::encode_challenge_asks(std::vector{ask, nobody})));
+  });
+  EXPECT_EQ(z2, 400);
+  EXPECT_EQ(z2m, std::string("challenges[1]: ") + api::kZeroDeviceId);
 }
 
 }  // namespace

@@ -57,6 +57,7 @@ std::vector<ChallengeRequest> parse_challenge_batch_octets(std::string_view body
     ChallengeRequest& a = out[i];
     a.id_hash = r.fixed<32>();
     need(r, "challenges", i, "id_hash must be 32 bytes");
+    if (a.id_hash == crypto::Hash32{}) bad("challenges[" + std::to_string(i) + "]: " + kZeroDeviceId);
     a.purpose = r.string(dev::kPurposeBytesMax);
     need(r, "challenges", i, "purpose must be a string of at most 64 bytes");
     a.verifier_id = r.string(dev::kVerifierIdBytesMax);

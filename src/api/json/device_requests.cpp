@@ -103,6 +103,7 @@ ChallengeRequest parse_challenge_request(const Json& body) {
   if (!body.is_object()) bad("a challenge request must be a JSON object");
   ChallengeRequest r;
   r.id_hash = hex_field<32>(body, "id_hash");
+  if (r.id_hash == crypto::Hash32{}) bad(kZeroDeviceId);
   r.purpose = string_field(body, "purpose", dev::kPurposeBytesMax);
   r.verifier_id = string_field(body, "verifier_id", dev::kVerifierIdBytesMax);
   if (body.contains("ttl_ms")) r.ttl_ms = u64_field(body, "ttl_ms");

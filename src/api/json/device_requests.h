@@ -29,6 +29,9 @@ inline constexpr std::size_t kDeviceBodyBytesMax = 16 * 1024;
 inline constexpr std::size_t kDeviceBatchBodyBytesMax = 1024 * 1024;
 inline constexpr std::uint64_t kChallengeTtlMsDefault = 30'000;
 inline constexpr std::uint64_t kChallengeTtlMsMax = 300'000;
+// No device has the all-zero identifier hash (a challenge for it could only fail), so a
+// request for one is refused before anything is issued.
+inline constexpr const char* kZeroDeviceId = "id_hash is all zeros: no device has that identifier hash";
 
 // The body as a JSON object, after the size bound of its kind (413 over it).
 nlohmann::json parse_device_body(std::string_view body, bool batch);
