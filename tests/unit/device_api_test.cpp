@@ -211,15 +211,12 @@ struct BatchDevices {
 TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
   Fixture f;
   const BatchDevices b(f);
-  const test::TestFleet& fleet = b.fleet;
-  const MerkleTree& tree = b.tree;
-  const crypto::Hash32 fid = b.fid;
   const std::uint64_t now = f.clock;
 
   Json requests = Json::array();
   for (std::uint32_t d = 20; d < 23; ++d)
     requests.push_back({{"id_hash", to_hex(device_id(d))}, {"purpose", "attach"}, {"verifier_id", "gnb-7"}});
-  requests.push_back({{"id_hash", to_hex(fleet.ids[2])},
+  requests.push_back({{"id_hash", to_hex(b.fleet.ids[2])},
                       {"purpose", "attach"},
                       {"verifier_id", "gnb-7"},
                       {"ttl_ms", 1'000}});
@@ -241,10 +238,10 @@ TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
     return Json{{"challenge", to_hex(encode_challenge(ch))}, {"signature", to_hex(answer_challenge(k, ch))}};
   };
   Json path = Json::array();
-  for (const auto& h : tree.path(2)) path.push_back(to_hex(h));
+  for (const auto& h : b.tree.path(2)) path.push_back(to_hex(h));
   Json member = answer(c[3], device_keypair(2));
   member["member"] = {
-      {"fleet", to_hex(fid)}, {"index", 2}, {"public_key", to_hex(fleet.keys[2])}, {"path", path}};
+      {"fleet", to_hex(b.fid)}, {"index", 2}, {"public_key", to_hex(b.fleet.keys[2])}, {"path", path}};
   const Json answers = {answer(c[0], device_keypair(20)), answer(c[1], device_keypair(99)),
                         answer(c[2], device_keypair(22)), answer(c[0], device_keypair(20)), member};
 
@@ -295,14 +292,11 @@ TEST(DeviceApi, BatchesIssueAndAnswerManyChallenges) {
 TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
   Fixture f;
   const BatchDevices b(f);
-  const test::TestFleet& fleet = b.fleet;
-  const MerkleTree& tree = b.tree;
-  const crypto::Hash32 fid = b.fid;
   const std::uint64_t now = f.clock;
 
   std::vector<api::ChallengeRequest> asks;
   for (std::uint32_t d = 20; d < 23; ++d) asks.push_back({device_id(d), "attach", "gnb-7", 20'000});
-  asks.push_back({fleet.ids[2], "attach", "gnb-7", 1'000});
+  asks.push_back({b.fleet.ids[2], "attach", "gnb-7", 1'000});
   const api::Response issued =
       f.post_octets("/v1/devices/challenge/batch", api::encode_challenge_asks(asks), now);
   ASSERT_EQ(issued.status, 200) << issued.body;
@@ -320,7 +314,7 @@ TEST(DeviceApi, BinaryBatchesAnswerAsTheJsonOnesDo) {
     return api::AuthAnswer{ch, answer_challenge(k, ch), std::nullopt};
   };
   api::AuthAnswer member = answer((*c)[3], device_keypair(2));
-  member.member.emplace(fid, MemberProof{2, fleet.keys[2], tree.path(2)});
+  member.member.emplace(b.fid, MemberProof{2, b.fleet.keys[2], b.tree.path(2)});
   const std::vector<api::AuthAnswer> answers = {
       answer((*c)[0], device_keypair(20)), answer((*c)[1], device_keypair(99)),
       answer((*c)[2], device_keypair(22)), answer((*c)[0], device_keypair(20)), member};
