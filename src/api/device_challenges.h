@@ -19,8 +19,11 @@ class DeviceChallenges {
   explicit DeviceChallenges(std::size_t capacity = kDeviceChallengesMax) : table_(capacity) {}
   bool issue(const modules::device::Challenge& c, std::uint64_t now_ms);
   bool issue_all(std::span<const modules::device::Challenge> batch, std::uint64_t now_ms);
-  modules::device::AuthOutcome check(const modules::device::Challenge& c, std::uint64_t now_ms);
-  modules::device::AuthOutcome consume(const modules::device::Challenge& c, std::uint64_t now_ms);
+  // `digest` is modules::device::challenge_digest(c), computed once outside the lock.
+  modules::device::AuthOutcome check(const modules::device::Challenge& c, const crypto::Hash32& digest,
+                                     std::uint64_t now_ms);
+  modules::device::AuthOutcome consume(const modules::device::Challenge& c, const crypto::Hash32& digest,
+                                       std::uint64_t now_ms);
 
  private:
   std::mutex mutex_;

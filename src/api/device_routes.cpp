@@ -160,15 +160,17 @@ Response fleet_route(ServerContext& ctx, const std::vector<std::string_view>& s)
   return json_response(200, j);
 }
 
-// The challenge the node issues for a request: its chain, a fresh nonce, the expiry.
-dev::Challenge make_challenge(ServerContext& ctx, const ChallengeRequest& r, std::uint64_t now_ms) {
+// The challenge the node issues for a request: its chain, the fresh nonce drawn for it, the
+// expiry.
+dev::Challenge make_challenge(ServerContext& ctx, const ChallengeRequest& r, const std::uint8_t* nonce,
+                              std::uint64_t now_ms) {
   dev::Challenge c;
   c.chain_id = ctx.backend.genesis().chain_id;
   c.id_hash = r.id_hash;
   c.purpose = r.purpose;
   c.verifier_id = r.verifier_id;
   c.expires_ms = now_ms + r.ttl_ms;
-  randombytes_buf(c.nonce.data(), c.nonce.size());
+  std::copy_n(nonce, c.nonce.size(), c.nonce.begin());
   return c;
 }
 
@@ -177,7 +179,10 @@ dev::Challenge make_challenge(ServerContext& ctx, const ChallengeRequest& r, std
 }
 
 Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_ms) {
-  const dev::Challenge c = make_challenge(ctx, parse_challenge_request(body), now_ms);
+  const ChallengeRequest r = parse_challenge_request(body);
+  crypto::Hash32 nonce;
+  randombytes_buf(nonce.data(), nonce.size());
+  const dev::Challenge c = make_challenge(ctx, r, nonce.data(), now_ms);
   if (!ctx.device_challenges.issue(c, now_ms)) fail_table_full();
   return json_response(200, challenge_json(c));
 }
@@ -185,9 +190,13 @@ Response challenge_post(ServerContext& ctx, const Json& body, std::uint64_t now_
 // All challenges are issued together or none is (503 when the table has no room for all).
 std::vector<dev::Challenge> issue_batch(ServerContext& ctx, const std::vector<ChallengeRequest>& asks,
                                         std::uint64_t now_ms) {
+  // One draw from the system's generator for the whole batch (one getrandom call, not one each).
+  std::vector<std::uint8_t> nonces(asks.size() * sizeof(crypto::Hash32));
+  randombytes_buf(nonces.data(), nonces.size());
   std::vector<dev::Challenge> batch;
   batch.reserve(asks.size());
-  for (const ChallengeRequest& r : asks) batch.push_back(make_challenge(ctx, r, now_ms));
+  for (std::size_t i = 0; i < asks.size(); ++i)
+    batch.push_back(make_challenge(ctx, asks[i], nonces.data() + i * sizeof(crypto::Hash32), now_ms));
   if (!ctx.device_challenges.issue_all(batch, now_ms)) fail_table_full();
   return batch;
 }
@@ -210,7 +219,8 @@ Response octets_response(std::string body) {
 // a wrong answer does not burn the nonce, a right one is accepted once.
 dev::AuthOutcome authenticate(ServerContext& ctx, const state::StateView& st, const AuthAnswer& a,
                               std::uint64_t now_ms) {
-  if (auto o = ctx.device_challenges.check(a.challenge, now_ms); o != dev::AuthOutcome::kOk) return o;
+  const crypto::Hash32 digest = dev::challenge_digest(a.challenge);
+  if (auto o = ctx.device_challenges.check(a.challenge, digest, now_ms); o != dev::AuthOutcome::kOk) return o;
   const std::string& chain_id = ctx.backend.genesis().chain_id;
   const dev::Challenge& c = a.challenge;
   dev::AuthOutcome o;
@@ -221,7 +231,7 @@ dev::AuthOutcome authenticate(ServerContext& ctx, const state::StateView& st, co
   } else {
     o = dev::verify_answer(chain_id, c, a.signature, dev::load_device(st, c.id_hash), now_ms);
   }
-  if (o == dev::AuthOutcome::kOk) o = ctx.device_challenges.consume(c, now_ms);
+  if (o == dev::AuthOutcome::kOk) o = ctx.device_challenges.consume(c, digest, now_ms);
   return o;
 }
 
@@ -290,13 +300,15 @@ bool DeviceChallenges::issue_all(std::span<const dev::Challenge> batch, std::uin
   std::lock_guard lock(mutex_);
   return table_.issue_all(batch, now_ms);
 }
-dev::AuthOutcome DeviceChallenges::check(const dev::Challenge& c, std::uint64_t now_ms) {
+dev::AuthOutcome DeviceChallenges::check(const dev::Challenge& c, const crypto::Hash32& digest,
+                                         std::uint64_t now_ms) {
   std::lock_guard lock(mutex_);
-  return table_.check(c, now_ms);
+  return table_.check(c, digest, now_ms);
 }
-dev::AuthOutcome DeviceChallenges::consume(const dev::Challenge& c, std::uint64_t now_ms) {
+dev::AuthOutcome DeviceChallenges::consume(const dev::Challenge& c, const crypto::Hash32& digest,
+                                           std::uint64_t now_ms) {
   std::lock_guard lock(mutex_);
-  return table_.consume(c, now_ms);
+  return table_.consume(c, digest, now_ms);
 }
 
 bool is_device_get_path(const std::vector<std::string_view>& s) {

@@ -111,6 +111,13 @@ TEST_F(DeviceAuth, ChallengeTableIsSingleUseAndBounded) {
   Challenge altered = b;
   altered.expires_ms += 60'000;
   EXPECT_EQ(table.consume(altered, time_ms()), AuthOutcome::kNonceUnknown);
+  // Every other field counts too: the answer must be to the challenge issued.
+  for (auto alter : {+[](Challenge& x) { x.chain_id += "x"; }, +[](Challenge& x) { x.purpose = "login"; },
+                     +[](Challenge& x) { x.verifier_id += "2"; }, +[](Challenge& x) { x.id_hash[5] ^= 1; }}) {
+    Challenge other = b;
+    alter(other);
+    EXPECT_EQ(table.check(other, time_ms()), AuthOutcome::kNonceUnknown);
+  }
   EXPECT_EQ(table.consume(d, time_ms()), AuthOutcome::kNonceUnknown);
   EXPECT_EQ(table.consume(b, b.expires_ms + 1), AuthOutcome::kExpired);
   EXPECT_EQ(table.consume(b, b.expires_ms + 1), AuthOutcome::kNonceUnknown);
@@ -138,7 +145,14 @@ TEST_F(DeviceAuth, ChallengeTableForgetsTheEarliestAnsweredWhenItsAnsweredSetIsF
 // answered set evicted in answer order), over random issues (single and all-or-nothing
 // batches), answers and clock steps at small bounds: every outcome the same, and neither
 // bound ever exceeded however long it runs full.
-TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
+// The model keys on the nonce's last byte. With `shared_prefixes` the first 8 bytes (the
+// table's hash) take only three values, so most nonces collide in the table and its probe
+// runs, backward-shift deletions and expiry by prefix are exercised hard.
+void run_challenge_table_model(bool shared_prefixes) {
+  const auto set_nonce = [&](Challenge& c, std::uint8_t nb) {
+    c.nonce.fill(nb);
+    if (shared_prefixes) std::fill(c.nonce.begin(), c.nonce.begin() + 8, static_cast<std::uint8_t>(nb % 3));
+  };
   for (std::uint32_t seed = 1; seed <= 20; ++seed) {
     std::mt19937 rng(seed);
     constexpr std::size_t kCap = 16, kUsedCap = 8;
@@ -155,7 +169,7 @@ TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
       now += rng() % 4;
       Challenge c{"telco-test", "attach", {}, "gnb", now + 1 + rng() % 40, {}};
       const auto nb = static_cast<std::uint8_t>(rng() % 48);
-      c.nonce.fill(nb);
+      set_nonce(c, nb);
       const unsigned op = rng() % 4;
       if (op <= 1) {
         std::erase_if(model, [&](const auto& kv) { return kv.second.expires_ms < now; });
@@ -164,19 +178,19 @@ TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
         if (op == 1) {  // a batch of 1 to 4; a repeated nonce refuses the whole batch
           for (unsigned k = rng() % 4; k > 0; --k) {
             Challenge more = c;
-            more.nonce.fill(static_cast<std::uint8_t>(rng() % 48));
+            set_nonce(more, static_cast<std::uint8_t>(rng() % 48));
             batch.push_back(more);
           }
         }
         bool expect = outstanding() + batch.size() <= kCap;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-          expect = expect && !model.count(batch[i].nonce[0]);
+          expect = expect && !model.count(batch[i].nonce[31]);
           for (std::size_t j = 0; j < i; ++j) expect = expect && batch[j].nonce != batch[i].nonce;
         }
         const bool got = op == 0 ? table.issue(c, now) : table.issue_all(batch, now);
         ASSERT_EQ(got, expect) << "seed " << seed << " step " << step;
         if (expect) {
-          for (const Challenge& b : batch) model[b.nonce[0]] = b, used[b.nonce[0]] = false;
+          for (const Challenge& b : batch) model[b.nonce[31]] = b, used[b.nonce[31]] = false;
         }
       } else {
         // Answer a held challenge (or an unknown one); check first, then consume.
@@ -209,6 +223,9 @@ TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) {
     }
   }
 }
+
+TEST(ChallengeTableModel, MatchesAPlainModelAtCapacity) { run_challenge_table_model(false); }
+TEST(ChallengeTableModel, MatchesAPlainModelWhenNoncesShareTheirHash) { run_challenge_table_model(true); }
 
 TEST_F(DeviceAuth, FleetMemberAuthenticatesByPath) {
   const TestFleet fleet(9);
