@@ -15,9 +15,11 @@
 #   device.register writes, flat state only, every device its own key; 10M take ~12 min
 #   against ~21 by transactions), for the issue's 10M-device registry.
 # BENCH_DEVICE_HOME [a temporary one] with the store loader: the node home, kept and reused
-#   by later runs of the same DEVICES. BENCH_ROW_CACHE_MB [0] the node's storage.row_cache_mb.
+#   by later runs of the same DEVICES. BENCH_ROW_CACHE_MB [0] the node's storage.row_cache_mb;
+#   BENCH_STATE_CACHE_MB [the node's default] its storage.state_cache_mb (latest state values
+#   in memory; about 300 bytes a device).
 # BENCH_AUTH_SWEEP [0] 1: first authenticate every device once, in order (its first read; it
-#   leaves a row cache sized to the registry holding all of it), then the runs above.
+#   leaves a cache sized to the registry holding all of it), then the runs above.
 # Everything lives in a temporary directory removed at the end; ports are free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,11 +98,16 @@ case "$loader" in
     ;;
   *) echo "bench-device: BENCH_DEVICE_LOADER must be tx or store" >&2; exit 2 ;;
 esac
-python3 - "$home/config.json" "${BENCH_ROW_CACHE_MB:-0}" <<'PY'
+python3 - "$home/config.json" "${BENCH_ROW_CACHE_MB:-0}" "${BENCH_STATE_CACHE_MB:-}" <<'PY'
 import json, sys
-path, mb = sys.argv[1], int(sys.argv[2])
+path, mb, state_mb = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 c = json.load(open(path))
-c.setdefault("storage", {})["row_cache_mb"] = mb
+storage = c.setdefault("storage", {})
+storage["row_cache_mb"] = mb
+if state_mb:
+    storage["state_cache_mb"] = int(state_mb)
+else:
+    storage.pop("state_cache_mb", None)
 json.dump(c, open(path, "w"), indent=2)
 PY
 # The page cache of a node that has been serving a while (a no-op for a small registry).
@@ -126,7 +133,8 @@ half=$(python3 -c 'import sys; print(max(1.0, float(sys.argv[1]) / 2))' "$peak")
 log "peak $peak authentications/s; paced run at $half/s"
 paced=$("$bench" auth --node "$url" --devices "$devices" --seconds "$seconds" --connections "$connections" \
   --batch "$batch" "${wire_flag[@]}" "${registry_flag[@]}" --rate "$half" --node-pid "$node_pid" | tail -1)
-python3 - "$registered" "$flat" "$paced" "$load1" "$sweep" "$loader" "${BENCH_ROW_CACHE_MB:-0}" <<'PY'
+python3 - "$registered" "$flat" "$paced" "$load1" "$sweep" "$loader" "${BENCH_ROW_CACHE_MB:-0}" \
+  "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("storage", {}).get("state_cache_mb", "default"))' "$home/config.json")" <<'PY'
 import json, os, sys
 reg, flat, paced = (json.loads(a) for a in sys.argv[1:4])
 sweep = json.loads(sys.argv[5])
@@ -143,7 +151,7 @@ print(json.dumps({
     "targets": {"ratio_ge_0.8_per_core": clean and (flat.get("ratio_to_verify_per_core") or 0) >= 0.8,
                 "p99_le_5ms_at_half_peak": clean and paced["latency_ms"]["p99_ms"] <= 5},
     "machine": {"nproc": os.cpu_count(), "cpu": cpu, "loadavg_1m_at_start": float(sys.argv[4])},
-    "loader": sys.argv[6], "row_cache_mb": int(sys.argv[7]),
+    "loader": sys.argv[6], "row_cache_mb": int(sys.argv[7]), "state_cache_mb": sys.argv[8],
     "sweep_ratio_to_verify_per_core": sweep.get("ratio_to_verify_per_core"),
     "register": reg, "sweep": sweep, "flat": flat, "paced": paced}))
 PY

@@ -217,12 +217,7 @@ std::unique_ptr<telco::dns::DnsServer> start_dns(const NodeConfig& config, telco
 }
 
 telco::storage::StoreOptions store_options(const NodeConfig& config) {
-  telco::storage::StoreOptions o;
-  o.sync = config.storage.sync;
-  o.block_cache_bytes = std::size_t{config.storage.cache_mb} << 20;
-  o.row_cache_bytes = std::size_t{config.storage.row_cache_mb} << 20;
-  o.state_versions_kept = config.storage.state_versions_kept;
-  return o;
+  return telco::node::store_options(config.storage);
 }
 
 // Fast sync runs before the node opens its store: with no head yet (or an interrupted

@@ -70,6 +70,7 @@ void validate(const NodeConfig& c) {
     fail("block.interval_ms must be 10..3600000");
   if (c.storage.cache_mb < 8 || c.storage.cache_mb > 65536) fail("storage.cache_mb must be 8..65536");
   if (c.storage.row_cache_mb > 65536) fail("storage.row_cache_mb must be 0..65536");
+  if (c.storage.state_cache_mb > 65536) fail("storage.state_cache_mb must be 0..65536");
   if (c.storage.state_versions_kept < 2 || c.storage.state_versions_kept > 100'000'000) {
     fail("storage.state_versions_kept must be 2..100000000");
   }
@@ -141,10 +142,11 @@ NodeConfig parse_config_json(std::string_view text) {
   }
   if (j.contains("storage")) {
     const Json& s = j["storage"];
-    only(s, {"sync", "cache_mb", "row_cache_mb", "state_versions_kept"}, "storage");
+    only(s, {"sync", "cache_mb", "row_cache_mb", "state_cache_mb", "state_versions_kept"}, "storage");
     read(s, "sync", "storage", &c.storage.sync);
     read(s, "cache_mb", "storage", &c.storage.cache_mb);
     read(s, "row_cache_mb", "storage", &c.storage.row_cache_mb);
+    read(s, "state_cache_mb", "storage", &c.storage.state_cache_mb);
     read(s, "state_versions_kept", "storage", &c.storage.state_versions_kept);
   }
   if (j.contains("mempool")) {
@@ -225,6 +227,7 @@ std::string config_to_json(const NodeConfig& c) {
        {{"sync", c.storage.sync},
         {"cache_mb", c.storage.cache_mb},
         {"row_cache_mb", c.storage.row_cache_mb},
+        {"state_cache_mb", c.storage.state_cache_mb},
         {"state_versions_kept", c.storage.state_versions_kept}}},
       {"mempool",
        {{"txs_max", c.mempool.txs_max},

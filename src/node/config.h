@@ -27,6 +27,9 @@ struct StorageConfig {
   std::uint32_t cache_mb = 128;
   // Point-lookup results kept whole (storage::StoreOptions::row_cache_bytes), 0 = none.
   std::uint32_t row_cache_mb = 0;
+  // Latest state values kept in memory for reads (storage::StoreOptions::state_cache_bytes),
+  // 0 = none. A registry of 10M devices needs about 3 GiB to be held whole.
+  std::uint32_t state_cache_mb = 64;
   // State tree versions (heights) kept provable; older ones are pruned (docs/STATE.md,
   // "Pruning"). The default is storage::kStateVersionsKeptDefault.
   std::uint64_t state_versions_kept = 1000;

@@ -19,6 +19,16 @@ std::uint64_t system_clock_ms() {
                                         .count());
 }
 
+storage::StoreOptions store_options(const StorageConfig& c) {
+  storage::StoreOptions o;
+  o.sync = c.sync;
+  o.block_cache_bytes = std::size_t{c.cache_mb} << 20;
+  o.row_cache_bytes = std::size_t{c.row_cache_mb} << 20;
+  o.state_cache_bytes = std::size_t{c.state_cache_mb} << 20;
+  o.state_versions_kept = c.state_versions_kept;
+  return o;
+}
+
 namespace {
 
 mempool::MempoolConfig mempool_config(const NodeConfig& c) {
@@ -42,12 +52,7 @@ Node::Node(std::shared_ptr<const chain::Genesis> genesis, const crypto::KeyPair&
       single_validator_(genesis_->validators.size() == 1 &&
                         genesis_->validators[0].public_key == validator_key.public_key()),
       executor_(genesis_) {
-  storage::StoreOptions options;
-  options.sync = config_.storage.sync;
-  options.block_cache_bytes = std::size_t{config_.storage.cache_mb} << 20;
-  options.row_cache_bytes = std::size_t{config_.storage.row_cache_mb} << 20;
-  options.state_versions_kept = config_.storage.state_versions_kept;
-  store_ = storage::Store::open(data_dir, options);
+  store_ = storage::Store::open(data_dir, store_options(config_.storage));
   if (auto stored = store_->genesis_hash(); stored && *stored != genesis_hash_) {
     throw std::runtime_error("data directory " + data_dir.string() + " belongs to a chain with another genesis (" +
                              crypto::to_hex(*stored) + ")");

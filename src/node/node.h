@@ -37,6 +37,9 @@ namespace telco::node {
 using Clock = std::function<std::uint64_t()>;  // wall-clock ms since the Unix epoch
 std::uint64_t system_clock_ms();
 
+// The store's options from the node configuration's storage section.
+storage::StoreOptions store_options(const StorageConfig& c);
+
 class ConsensusService;
 class ChainApplication;
 

@@ -15,6 +15,7 @@
 #include "codec/reader.h"
 #include "codec/writer.h"
 #include "storage/keys.h"
+#include "storage/state_value_cache.h"
 #include "storage/tree_store.h"
 
 namespace telco::storage {
@@ -91,6 +92,8 @@ struct Store::Impl {
   rocksdb::WriteOptions write_options;
   TreeColumns tree;
   std::uint64_t state_versions_kept = kStateVersionsKeptDefault;
+  // Updated after each write to the state family has landed (see state_value_cache.h).
+  std::unique_ptr<StateValueCache> state_cache;
 
   ~Impl() {
     for (auto* cf : cfs) {
@@ -153,6 +156,8 @@ std::unique_ptr<Store> Store::open(const std::filesystem::path& dir, const Store
   impl->tree = {impl->db.get(), impl->cfs[kSmtNodes], impl->cfs[kSmtStale], impl->cfs[kMeta]};
   if (options.state_versions_kept < 2) throw StorageError("state_versions_kept must be at least 2");
   impl->state_versions_kept = options.state_versions_kept;
+  if (options.state_cache_bytes > 0)
+    impl->state_cache = std::make_unique<StateValueCache>(options.state_cache_bytes);
   auto store = std::unique_ptr<Store>(new Store(std::move(impl)));
   if (auto head = store->head(); head && !state::root_hash_at(*store, head->height)) {
     throw StorageError("store at " + dir.string() + " has no state tree at its head (height " +
@@ -166,9 +171,37 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 std::optional<Bytes> Store::get(ByteView key) const {
-  auto v = impl_->read(kState, key);
-  if (!v) return std::nullopt;
-  return Bytes(v->begin(), v->end());
+  const auto load = [this](ByteView k) -> std::optional<Bytes> {
+    auto v = impl_->read(kState, k);
+    if (!v) return std::nullopt;
+    return Bytes(v->begin(), v->end());
+  };
+  if (impl_->state_cache) return impl_->state_cache->get(key, load);
+  return load(key);
+}
+
+void Store::write_state(rocksdb::WriteBatch& batch, const rocksdb::WriteOptions& options,
+                        const state::Writes& writes, const char* what) {
+  StateValueCache* cache = impl_->state_cache.get();
+  if (!cache) return check(impl_->db->Write(options, &batch), what);
+  cache->begin_write(writes);
+  try {
+    check(impl_->db->Write(options, &batch), what);
+  } catch (...) {
+    cache->end_write(writes, false);
+    throw;
+  }
+  cache->end_write(writes, true);
+}
+
+void Store::state_cache_clear() {
+  if (impl_->state_cache) impl_->state_cache->clear();
+}
+
+StateCacheStats Store::state_cache_stats() const {
+  if (!impl_->state_cache) return {};
+  const StateValueCache& c = *impl_->state_cache;
+  return {c.entries(), c.bytes(), c.hits(), c.misses()};
 }
 
 std::optional<Bytes> Store::get_node(ByteView node_key) const { return impl_->tree.get_node(node_key); }
@@ -227,7 +260,7 @@ void Store::init_genesis(const crypto::Hash32& genesis_hash, const state::Writes
   check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kGenesisKey)), slice(genesis_hash)), "batch put");
   const Head head{0, {}, genesis_time_ms, state_root};
   check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
-  check(impl_->db->Write(impl_->write_options, &batch), "write genesis");
+  write_state(batch, impl_->write_options, writes, "write genesis");
   // A large genesis (a million accounts) is one batch of hundreds of MiB in the WAL; after a
   // kill -9 RocksDB would replay all of it on every start until a memtable flush retires it
   // (seconds at 1M accounts). Flushing now makes it table files once.
@@ -282,7 +315,7 @@ void Store::commit_block(const BlockRecord& rec, const state::TreeUpdate& tree, 
   check(batch.Put(cf[kMeta], slice(as_bytes(kHeadKey)), slice(encode_head(head))), "batch put");
   rocksdb::WriteOptions options = impl_->write_options;
   if (durability == Durability::kDeferred) options.sync = false;
-  check(impl_->db->Write(options, &batch), "commit block");
+  write_state(batch, options, rec.writes, "commit block");
 }
 
 void Store::sync() {
@@ -348,6 +381,7 @@ void Store::restore_begin(ByteView manifest) {
   wipe_restore(batch);
   check(batch.Put(impl_->cfs[kMeta], slice(as_bytes(kRestoreKey)), slice(manifest)), "batch put");
   check(impl_->db->Write(impl_->write_options, &batch), "begin snapshot restore");
+  state_cache_clear();
 }
 
 void Store::restore_abandon() {
@@ -356,6 +390,7 @@ void Store::restore_abandon() {
   wipe_restore(batch);
   check(batch.Delete(impl_->cfs[kMeta], slice(as_bytes(kRestoreKey))), "batch delete");
   check(impl_->db->Write(impl_->write_options, &batch), "abandon snapshot restore");
+  state_cache_clear();
 }
 
 void Store::wipe_restore(rocksdb::WriteBatch& batch) {
@@ -401,6 +436,7 @@ void Store::restore_chunk(std::uint32_t index, const std::vector<std::pair<Bytes
   rocksdb::WriteOptions options = impl_->write_options;
   options.sync = false;
   check(impl_->db->Write(options, &batch), "write snapshot chunk");
+  state_cache_clear();
 }
 
 void Store::restore_finish(const crypto::Hash32& genesis_hash, const chain::BlockHeader& header,
@@ -430,6 +466,7 @@ void Store::restore_finish(const crypto::Hash32& genesis_hash, const chain::Bloc
   rocksdb::WriteOptions options = impl_->write_options;
   options.sync = true;  // the chunks before it were not synced one by one: make them all durable now
   check(impl_->db->Write(options, &batch), "finish snapshot restore");
+  state_cache_clear();
 }
 
 std::optional<chain::Block> Store::block(std::uint64_t height) const {

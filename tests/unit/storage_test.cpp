@@ -4,6 +4,7 @@
 
 #include "chain/merkle.h"
 #include "exec/executor.h"
+#include "modules/bank/account.h"
 #include "storage/store.h"
 #include "test_chain.h"
 
@@ -146,14 +147,13 @@ TEST(StorageTest, StateWritesAndDeletesApplyWithHead) {
   EXPECT_EQ(store->head()->height, 2u);
 }
 
-// A row cache holds values read from table files; a later block's overwrite or delete of the
-// key must win over it, before and after the store is reopened (which flushes to files).
-TEST(StorageTest, RowCacheNeverAnswersWithAnOverwrittenValue) {
+// A row cache holds values read from table files, the state value cache values read from
+// the store; a later block's overwrite or delete of the key must win over either, before and
+// after the store is reopened (which flushes to files).
+void expect_overwrites_win(const storage::StoreOptions& options) {
   test::TempDir dir;
   const chain::Genesis g = test::make_genesis();
   exec::Executor ex(g);
-  storage::StoreOptions options;
-  options.row_cache_bytes = 1 << 20;
   auto store = storage::Store::open(dir.path(), options);
   init(*store, ex, g.hash(), 0);
   const Bytes extra = {0x7f, 4, 5, 6};
@@ -184,6 +184,56 @@ TEST(StorageTest, RowCacheNeverAnswersWithAnOverwrittenValue) {
   reopen();
   EXPECT_FALSE(store->get(extra));
   EXPECT_EQ(store->head()->height, 3u);
+  // Read while held: the new value comes from the cache, not from a stale copy.
+  EXPECT_FALSE(store->get(extra));
+  commit_write(Bytes{7});
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(store->get(extra), Bytes{7});
+  commit_write(Bytes{6});
+  EXPECT_EQ(store->get(extra), Bytes{6});
+  commit_write(std::nullopt);
+  EXPECT_FALSE(store->get(extra));
+}
+
+TEST(StorageTest, RowCacheNeverAnswersWithAnOverwrittenValue) {
+  storage::StoreOptions options;
+  options.row_cache_bytes = 1 << 20;
+  options.state_cache_bytes = 0;
+  expect_overwrites_win(options);
+}
+
+TEST(StorageTest, StateValueCacheNeverAnswersWithAnOverwrittenValue) {
+  storage::StoreOptions options;
+  options.state_cache_bytes = 1 << 20;
+  expect_overwrites_win(options);
+}
+
+TEST(StorageTest, StateValueCacheServesRepeatedReads) {
+  test::TempDir dir;
+  const chain::Genesis g = test::make_genesis();
+  exec::Executor ex(g);
+  storage::StoreOptions options;
+  options.state_cache_bytes = 1 << 20;
+  auto store = storage::Store::open(dir.path(), options);
+  init(*store, ex, g.hash(), 0);
+  const Bytes key = modules::bank::account_key(addr(1));
+  const auto first = store->get(key);
+  ASSERT_TRUE(first);
+  const storage::StateCacheStats before = store->state_cache_stats();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(store->get(key), first);
+  const storage::StateCacheStats after = store->state_cache_stats();
+  EXPECT_EQ(after.hits - before.hits, 5u);
+  EXPECT_EQ(after.misses, before.misses);
+  EXPECT_GE(after.entries, 1u);
+  // Absent keys are read from the store every time, and never held.
+  const Bytes absent = {0x7f, 1, 2, 3};
+  EXPECT_FALSE(store->get(absent));
+  EXPECT_FALSE(store->get(absent));
+  EXPECT_EQ(store->state_cache_stats().entries, after.entries);
+  // A block's writes reach a held key at once.
+  auto b = build_block(ex, *store, *store->head(), {test::transfer(1, addr(2), 10, 0)});
+  commit(*store, b);
+  EXPECT_EQ(store->get(key), b.outcome.writes.at(key));
+  EXPECT_NE(store->get(key), first);
 }
 
 TEST(StorageTest, OpeningAFileIsALocalError) {

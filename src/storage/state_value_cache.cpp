@@ -1,0 +1,146 @@
+#include "storage/state_value_cache.h"
+
+#include <algorithm>
+
+namespace telco::storage {
+
+namespace {
+
+std::string_view as_text(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+}  // namespace
+
+StateValueCache::StateValueCache(std::size_t budget_bytes)
+    : shard_budget_(budget_bytes / kShards), shards_(std::make_unique<Shard[]>(kShards)) {}
+
+StateValueCache::Shard& StateValueCache::shard_of(std::string_view key) {
+  // The top bits: the map's buckets use the low ones.
+  return shards_[(KeyHash{}(key) >> 58) % kShards];
+}
+
+std::optional<Bytes> StateValueCache::get(ByteView key,
+                                          const std::function<std::optional<Bytes>(ByteView)>& load) {
+  const std::string_view k = as_text(key);
+  Shard& s = shard_of(k);
+  std::uint64_t generation;
+  {
+    std::lock_guard lock(s.mutex);
+    if (auto it = s.map.find(k); it != s.map.end()) {
+      ++s.hits;
+      it->second.referenced = true;
+      return it->second.value;
+    }
+    ++s.misses;
+    generation = s.generation;
+  }
+  std::optional<Bytes> v = load(key);
+  if (v) {
+    std::lock_guard lock(s.mutex);
+    // A write since the miss may have changed the key after `load` read it: not cached then.
+    if (s.generation == generation && s.writing == 0 && !s.map.contains(k)) insert(s, k, *v);
+  }
+  return v;
+}
+
+void StateValueCache::insert(Shard& s, std::string_view key, const Bytes& value) {
+  const std::size_t charge = key.size() + value.size() + kEntryOverhead;
+  if (charge > shard_budget_) return;
+  // CLOCK: referenced entries get a second chance; the first unreferenced one leaves.
+  while (s.bytes + charge > shard_budget_ && !s.clock.empty()) {
+    if (s.hand >= s.clock.size()) s.hand = 0;
+    Map::value_type* const victim = s.clock[s.hand];
+    if (victim->second.referenced) {
+      victim->second.referenced = false;
+      ++s.hand;
+      continue;
+    }
+    s.bytes -= victim->second.charge;
+    s.map.erase(s.map.find(victim->first));
+    s.clock[s.hand] = s.clock.back();
+    s.clock.pop_back();
+  }
+  auto [it, inserted] = s.map.try_emplace(std::string(key));
+  if (!inserted) return;
+  it->second.value = value;
+  it->second.charge = charge;
+  s.bytes += charge;
+  s.clock.push_back(&*it);
+}
+
+void StateValueCache::begin_write(const state::Writes& writes) {
+  for (const auto& entry : writes) {
+    Shard& s = shard_of(as_text(entry.first));
+    std::lock_guard lock(s.mutex);
+    ++s.generation;
+    ++s.writing;
+  }
+}
+
+void StateValueCache::end_write(const state::Writes& writes, bool landed) {
+  for (const auto& [key, value] : writes) {
+    const std::string_view k = as_text(key);
+    Shard& s = shard_of(k);
+    std::lock_guard lock(s.mutex);
+    ++s.generation;
+    --s.writing;
+    if (!landed) continue;
+    auto it = s.map.find(k);
+    if (it == s.map.end()) continue;
+    // Kept (as absent, for a deletion) until the clock reaches it: the clock holds its slot.
+    Entry& e = it->second;
+    const std::size_t charge = k.size() + (value ? value->size() : 0) + kEntryOverhead;
+    s.bytes = s.bytes - e.charge + charge;
+    e.charge = charge;
+    e.value = value;
+  }
+}
+
+void StateValueCache::clear() {
+  for (std::size_t i = 0; i < kShards; ++i) {
+    Shard& s = shards_[i];
+    std::lock_guard lock(s.mutex);
+    ++s.generation;
+    s.clock.clear();
+    s.map.clear();
+    s.hand = 0;
+    s.bytes = 0;
+  }
+}
+
+std::size_t StateValueCache::entries() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mutex);
+    n += shards_[i].map.size();
+  }
+  return n;
+}
+
+std::size_t StateValueCache::bytes() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mutex);
+    n += shards_[i].bytes;
+  }
+  return n;
+}
+
+std::uint64_t StateValueCache::hits() const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mutex);
+    n += shards_[i].hits;
+  }
+  return n;
+}
+
+std::uint64_t StateValueCache::misses() const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mutex);
+    n += shards_[i].misses;
+  }
+  return n;
+}
+
+}  // namespace telco::storage
