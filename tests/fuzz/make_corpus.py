@@ -30,7 +30,7 @@ put("fuzz_genesis_json", "minimal.json",
                 "validators": [{"public_key": vectors["keys"][2]["public_key"], "power": 1}]}))
 put("fuzz_node_config", "empty.json", "{}")
 put("fuzz_node_config", "storage.json", json.dumps(
-    {"storage": {"sync": False, "cache_mb": 256, "row_cache_mb": 6144, "state_versions_kept": 200},
+    {"storage": {"sync": False, "cache_mb": 256, "row_cache_mb": 6144, "state_cache_mb": 512, "state_versions_kept": 200},
      "snapshot": {"interval": 100, "keep": 3}, "api": {"listen": "127.0.0.1:8080", "threads": 4}}))
 put("fuzz_node_config", "p2p.json", json.dumps(
     {"p2p": {"listen": "0.0.0.0:26656", "persistent_peers": ["ab@127.0.0.1:1"]},

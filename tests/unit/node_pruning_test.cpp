@@ -75,5 +75,18 @@ TEST(NodePruning, RowCacheSettingIsReadCheckedAndWrittenBack) {
   EXPECT_THROW(node::parse_config_json(R"({"storage": {"row_cache_mb": -1}})"), std::invalid_argument);
 }
 
+TEST(NodePruning, StateCacheSettingIsReadCheckedAndReachesTheStore) {
+  EXPECT_EQ(node::parse_config_json("{}").storage.state_cache_mb, 64u);
+  const node::NodeConfig c = node::parse_config_json(R"({"storage": {"state_cache_mb": 4096}})");
+  EXPECT_EQ(c.storage.state_cache_mb, 4096u);
+  EXPECT_EQ(node::parse_config_json(node::config_to_json(c)).storage.state_cache_mb, 4096u);
+  EXPECT_EQ(node::store_options(c.storage).state_cache_bytes, std::size_t{4096} << 20);
+  EXPECT_EQ(node::store_options(node::parse_config_json(R"({"storage": {"state_cache_mb": 0}})").storage)
+                .state_cache_bytes,
+            0u);
+  EXPECT_THROW(node::parse_config_json(R"({"storage": {"state_cache_mb": 65537}})"), std::invalid_argument);
+  EXPECT_THROW(node::parse_config_json(R"({"storage": {"state_cache_mb": "big"}})"), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace telco
