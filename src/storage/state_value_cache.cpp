@@ -42,29 +42,39 @@ std::optional<Bytes> StateValueCache::get(ByteView key,
   return v;
 }
 
+// CLOCK: the hand gives referenced entries a second chance and evicts the first
+// unreferenced one, leaving its slot free for the next insert; the hand moves on either way.
+void StateValueCache::make_room(Shard& s, std::size_t charge) {
+  while (s.bytes + charge > shard_budget_ && !s.map.empty()) {
+    if (s.hand >= s.clock.size()) s.hand = 0;
+    Map::value_type* const p = s.clock[s.hand];
+    if (p && p->second.referenced) {
+      p->second.referenced = false;
+    } else if (p) {
+      s.bytes -= p->second.charge;
+      s.map.erase(s.map.find(p->first));
+      s.clock[s.hand] = nullptr;
+      s.free_slots.push_back(s.hand);
+    }
+    ++s.hand;
+  }
+}
+
 void StateValueCache::insert(Shard& s, std::string_view key, const Bytes& value) {
   const std::size_t charge = key.size() + value.size() + kEntryOverhead;
   if (charge > shard_budget_) return;
-  // CLOCK: referenced entries get a second chance; the first unreferenced one leaves.
-  while (s.bytes + charge > shard_budget_ && !s.clock.empty()) {
-    if (s.hand >= s.clock.size()) s.hand = 0;
-    Map::value_type* const victim = s.clock[s.hand];
-    if (victim->second.referenced) {
-      victim->second.referenced = false;
-      ++s.hand;
-      continue;
-    }
-    s.bytes -= victim->second.charge;
-    s.map.erase(s.map.find(victim->first));
-    s.clock[s.hand] = s.clock.back();
-    s.clock.pop_back();
-  }
+  make_room(s, charge);
   auto [it, inserted] = s.map.try_emplace(std::string(key));
   if (!inserted) return;
   it->second.value = value;
   it->second.charge = charge;
   s.bytes += charge;
-  s.clock.push_back(&*it);
+  if (s.free_slots.empty()) {
+    s.clock.push_back(&*it);
+  } else {
+    s.clock[s.free_slots.back()] = &*it;
+    s.free_slots.pop_back();
+  }
 }
 
 void StateValueCache::begin_write(const state::Writes& writes) {
@@ -92,6 +102,8 @@ void StateValueCache::end_write(const state::Writes& writes, bool landed) {
     s.bytes = s.bytes - e.charge + charge;
     e.charge = charge;
     e.value = value;
+    // A value that grew may have taken the shard past its budget.
+    if (s.bytes > shard_budget_) make_room(s, 0);
   }
 }
 
@@ -101,6 +113,7 @@ void StateValueCache::clear() {
     std::lock_guard lock(s.mutex);
     ++s.generation;
     s.clock.clear();
+    s.free_slots.clear();
     s.map.clear();
     s.hand = 0;
     s.bytes = 0;

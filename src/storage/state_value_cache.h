@@ -15,7 +15,9 @@
 //
 // Bounded by an approximate byte budget (keys, values and a fixed per-entry overhead).
 // Eviction is CLOCK per shard: a hit sets the entry's bit, the hand clears set bits and
-// replaces the first clear one, so a hit costs no list update.
+// evicts the first clear one, whose slot the new entry takes; a hit costs no list update.
+// Snapshot restore writes the state family with no head (nothing is read from it then) and
+// clears the cache after each of its writes.
 #pragma once
 
 #include <cstddef>
@@ -75,7 +77,9 @@ class StateValueCache {
     Map map;
     // Every entry once, in no particular order (elements of an unordered_map keep their
     // address across rehashes; iterators need not).
+    // A slot is null once its entry was evicted, until an insert reuses it.
     std::vector<Map::value_type*> clock;
+    std::vector<std::size_t> free_slots;
     std::size_t hand = 0;
     std::size_t bytes = 0;
     std::uint64_t generation = 0;  // write brackets begun or ended on this shard
@@ -86,6 +90,8 @@ class StateValueCache {
 
   Shard& shard_of(std::string_view key);
   void insert(Shard& s, std::string_view key, const Bytes& value);
+  // Evicts until `charge` more bytes fit the shard's budget (or the shard is empty).
+  void make_room(Shard& s, std::size_t charge);
 
   std::size_t shard_budget_;
   std::unique_ptr<Shard[]> shards_;

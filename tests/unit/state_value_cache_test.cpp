@@ -149,6 +149,34 @@ TEST(StateValueCache, StaysWithinItsBudgetAndKeepsWhatIsRead) {
   EXPECT_LE(cache.bytes(), kBudget);
 }
 
+// A full cache still learns: a key read once stays while the hand sweeps the others, not
+// only until the next two misses on its shard.
+TEST(StateValueCache, ANewKeyInAFullCacheOutlivesTheNextFewMisses) {
+  StateValueCache cache(64 * 4096);
+  ModelStore store;
+  const auto load = [&](ByteView k) { return store.load(k); };
+  for (std::uint32_t n = 0; n < 6'000; ++n) store.values[key_of(n)] = Bytes(40, 1);
+  for (std::uint32_t n = 0; n < 5'000; ++n) cache.get(key_of(n), load);  // full, nothing referenced
+  cache.get(key_of(5'000), load);
+  for (std::uint32_t n = 5'001; n < 5'200; ++n) cache.get(key_of(n), load);  // ~3 more per shard
+  const std::size_t loads = store.loads;
+  EXPECT_EQ(cache.get(key_of(5'000), load), Bytes(40, 1));
+  EXPECT_EQ(store.loads, loads);
+}
+
+// A held value that grows past its shard's budget does not keep the shard over it.
+TEST(StateValueCache, AGrownValueDoesNotBreakTheBudget) {
+  StateValueCache cache(64 * 600);
+  ModelStore store;
+  const auto load = [&](ByteView k) { return store.load(k); };
+  store.values[key_of(1)] = Bytes(10, 1);
+  cache.get(key_of(1), load);
+  EXPECT_EQ(cache.entries(), 1u);
+  store.write(cache, key_of(1), Bytes(500, 2));  // 505 + 160 bytes: more than a shard holds
+  EXPECT_LE(cache.bytes(), 600u);
+  EXPECT_EQ(cache.get(key_of(1), load), Bytes(500, 2));
+}
+
 // Random reads and writes at a small budget: every read equals the store.
 TEST(StateValueCache, AlwaysAnswersAsTheStoreDoes) {
   for (std::uint32_t seed = 1; seed <= 10; ++seed) {

@@ -175,8 +175,12 @@ void ChallengeTable::remember_used(std::size_t slot) {
     answered_head_ = 0;
   }
   if (answered_order_.size() - answered_head_ >= 2 * used_capacity_ + 16) {
-    std::erase_if(answered_order_, [&](const Answered& a) { return !holds_used(a); });
+    // The consumed front goes first: a record there may read as live again (its nonce was
+    // issued anew with the same expiry and answered) and must not come back to the front.
+    answered_order_.erase(answered_order_.begin(),
+                          answered_order_.begin() + static_cast<std::ptrdiff_t>(answered_head_));
     answered_head_ = 0;
+    std::erase_if(answered_order_, [&](const Answered& a) { return !holds_used(a); });
   }
 }
 
