@@ -120,40 +120,27 @@ void StateValueCache::clear() {
   }
 }
 
+template <class F>
+std::uint64_t StateValueCache::sum(F of_shard) const {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mutex);
+    n += of_shard(shards_[i]);
+  }
+  return n;
+}
+
 std::size_t StateValueCache::entries() const {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mutex);
-    n += shards_[i].map.size();
-  }
-  return n;
+  return sum([](const Shard& s) { return s.map.size(); });
 }
-
 std::size_t StateValueCache::bytes() const {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mutex);
-    n += shards_[i].bytes;
-  }
-  return n;
+  return sum([](const Shard& s) { return s.bytes; });
 }
-
 std::uint64_t StateValueCache::hits() const {
-  std::uint64_t n = 0;
-  for (std::size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mutex);
-    n += shards_[i].hits;
-  }
-  return n;
+  return sum([](const Shard& s) { return s.hits; });
 }
-
 std::uint64_t StateValueCache::misses() const {
-  std::uint64_t n = 0;
-  for (std::size_t i = 0; i < kShards; ++i) {
-    std::lock_guard lock(shards_[i].mutex);
-    n += shards_[i].misses;
-  }
-  return n;
+  return sum([](const Shard& s) { return s.misses; });
 }
 
 }  // namespace telco::storage

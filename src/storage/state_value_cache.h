@@ -89,6 +89,9 @@ class StateValueCache {
   static constexpr std::size_t kShards = 64;
 
   Shard& shard_of(std::string_view key);
+  // `of_shard` over every shard, each under its lock.
+  template <class F>
+  std::uint64_t sum(F of_shard) const;
   void insert(Shard& s, std::string_view key, const Bytes& value);
   // Evicts until `charge` more bytes fit the shard's budget (or the shard is empty).
   void make_room(Shard& s, std::size_t charge);

@@ -92,7 +92,7 @@ struct Store::Impl {
   rocksdb::WriteOptions write_options;
   TreeColumns tree;
   std::uint64_t state_versions_kept = kStateVersionsKeptDefault;
-  // Updated after each write to the state family has landed (see state_value_cache.h).
+  // Kept equal to the state family by write_state's bracket (see state_value_cache.h).
   std::unique_ptr<StateValueCache> state_cache;
 
   ~Impl() {

@@ -57,7 +57,7 @@ struct StoreOptions {
   std::size_t row_cache_bytes = 0;
   // Latest state values (accounts, devices, names) kept in memory in front of the state
   // family (storage/state_value_cache.h), 0 = none. Cheaper per hit than the row cache: one
-  // hash probe instead of a lookup per level. 10M device records take about 2.9 GiB.
+  // hash probe instead of a lookup per level. 10M device records took 3.7 GiB of RSS.
   std::size_t state_cache_bytes = 0;
   std::uint64_t state_versions_kept = kStateVersionsKeptDefault;  // >= 2
 };
